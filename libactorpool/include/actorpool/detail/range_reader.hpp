@@ -1,0 +1,51 @@
+#pragma once
+
+#include <iterator>
+#include <optional>
+#include <utility>
+
+#include "actorpool/detail/chunking.hpp"
+#include "actorpool/detail/job.hpp"
+
+namespace actorpool::detail {
+
+/// Reads an input range lazily, one chunk at a time, for `imap`. Holds the
+/// range itself when given an rvalue and a reference to it otherwise (the
+/// caller then keeps it alive and unchanged while the results are read).
+template <class Range, class ArgsTuple, bool Star>
+class range_reader {
+public:
+  range_reader(Range&& xs, size_t chunksize)
+    : range_(std::forward<Range>(xs)),
+      chunksize_(chunksize == 0 ? 1 : static_cast<uint32_t>(chunksize)) {
+    // nop
+  }
+
+  /// Fills `out` with up to `chunksize` encoded items; false at the end.
+  bool next(encoded_chunk& out) {
+    using std::begin;
+    using std::end;
+    if (!pos_) {
+      pos_.emplace(begin(range_));
+      end_.emplace(end(range_));
+    }
+    out.payload.clear();
+    out.count = 0;
+    for (; out.count < chunksize_ && *pos_ != *end_; ++*pos_) {
+      append_item<ArgsTuple, Star>(out.payload, **pos_);
+      ++out.count;
+    }
+    return out.count > 0;
+  }
+
+private:
+  using iterator = decltype(std::begin(std::declval<Range&>()));
+  using sentinel = decltype(std::end(std::declval<Range&>()));
+
+  Range range_;
+  uint32_t chunksize_;
+  std::optional<iterator> pos_;
+  std::optional<sentinel> end_;
+};
+
+} // namespace actorpool::detail

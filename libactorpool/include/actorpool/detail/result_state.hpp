@@ -1,0 +1,90 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "actorpool/detail/job.hpp"
+
+namespace actorpool::detail {
+
+/// Shared state behind `async_result`: collects the encoded results of all
+/// chunks of one submission. It becomes *finished* when every chunk has been
+/// delivered or when the first chunk fails (Python's fail-fast `map_async`),
+/// and *ready* once the completion callbacks registered before that point
+/// have run on the pool's callback executor, so a caller returning from
+/// `wait()` always sees the effects of those callbacks.
+class result_state : public job {
+public:
+  result_state(size_t chunks, executor_ptr exec);
+
+  ~result_state() override;
+
+  // -- job interface ----------------------------------------------------------
+
+  void deliver(size_t index, uint32_t count, std::string&& payload) override;
+
+  void fail(size_t index, const caf::error& err) override;
+
+  bool abandoned() const noexcept override;
+
+  // -- observers --------------------------------------------------------------
+
+  /// Blocks until ready.
+  void wait() const;
+
+  /// Blocks until ready or until `timeout` passed; returns `ready()`.
+  bool wait_for(std::chrono::nanoseconds timeout) const;
+
+  bool ready() const;
+
+  /// Returns whether the result is ready and succeeded.
+  bool successful() const;
+
+  /// The failure; empty while not finished or on success.
+  caf::error error() const;
+
+  /// Encoded results per chunk. Only meaningful once ready and successful.
+  const std::vector<std::string>& payloads() const noexcept {
+    return chunks_;
+  }
+
+  /// Serializes lazy decoding of the payloads.
+  std::mutex& decode_mutex() const noexcept {
+    return decode_mtx_;
+  }
+
+  // -- modifiers --------------------------------------------------------------
+
+  /// Runs `fn` once the state is finished: on the executor if that happens
+  /// later, or right away in the calling thread if it is already ready.
+  void on_complete(std::function<void()> fn);
+
+  /// Marks the result as no longer wanted (see `job::abandoned`).
+  void abandon() noexcept {
+    abandoned_ = true;
+  }
+
+private:
+  void finish(std::unique_lock<std::mutex>& guard);
+
+  void make_ready();
+
+  mutable std::mutex mtx_;
+  mutable std::mutex decode_mtx_;
+  mutable std::condition_variable cv_;
+  size_t remaining_;
+  bool finished_ = false;
+  bool ready_ = false;
+  std::atomic<bool> abandoned_{false};
+  std::vector<std::string> chunks_;
+  caf::error err_;
+  std::vector<std::function<void()>> callbacks_;
+  executor_ptr exec_;
+};
+
+} // namespace actorpool::detail

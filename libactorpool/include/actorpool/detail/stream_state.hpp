@@ -1,0 +1,97 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "actorpool/detail/job.hpp"
+
+namespace actorpool::detail {
+
+/// Produces the next chunk of a lazily read input: returns false once the
+/// input is exhausted (and `out` is empty), throws what the input throws.
+/// Runs in the stream's feeder actor, never in the consumer's thread.
+using chunk_source = std::function<bool(encoded_chunk& out)>;
+
+/// One chunk handed to the consumer of a stream.
+struct stream_chunk {
+  enum class kind { values, task_error, input_error, end };
+  kind what = kind::end;
+  std::string payload;
+  uint32_t count = 0;
+  caf::error err;
+  std::exception_ptr input_error;
+};
+
+/// Shared state of an `imap` / `imap_unordered`: the coordinator delivers
+/// chunks in any order, the consumer takes them in input order (ordered) or
+/// arrival order, and returns credit as it goes so that no more than the
+/// stream's budget of chunks is ever buffered.
+class stream_state : public stream_job {
+public:
+  explicit stream_state(bool ordered);
+
+  ~stream_state() override;
+
+  // -- stream_job -------------------------------------------------------------
+
+  void deliver(size_t index, uint32_t count, std::string&& payload) override;
+
+  void fail(size_t index, const caf::error& err) override;
+
+  bool abandoned() const noexcept override;
+
+  void end(size_t total) override;
+
+  void input_failed(size_t index, std::exception_ptr ep) override;
+
+  void abort(const caf::error& err) override;
+
+  // -- consumer side ----------------------------------------------------------
+
+  /// Sets where consumed-chunk credit goes, and how much credit to gather
+  /// before sending it.
+  void set_credit_sink(std::function<void(size_t)> fn, size_t batch);
+
+  /// Waits for the next chunk; returns false if `timeout` passed first.
+  bool next(stream_chunk& out,
+            std::optional<std::chrono::nanoseconds> timeout = std::nullopt);
+
+  /// The consumer is gone: the pool may drop the rest of the stream.
+  void abandon();
+
+private:
+  bool take(stream_chunk& out);
+
+  bool take_ordered(stream_chunk& out);
+
+  bool take_unordered(stream_chunk& out);
+
+  void flush_credit(std::unique_lock<std::mutex>& guard);
+
+  mutable std::mutex mtx_;
+  std::condition_variable cv_;
+  bool ordered_;
+  std::map<size_t, stream_chunk> by_index_;
+  std::deque<stream_chunk> arrived_;
+  size_t next_index_ = 0;
+  size_t handed_out_ = 0;
+  std::optional<size_t> total_;
+  std::optional<size_t> error_index_;
+  stream_chunk terminal_;
+  bool terminal_seen_ = false;
+  std::atomic<bool> abandoned_{false};
+  std::function<void(size_t)> credit_;
+  size_t credit_batch_ = 1;
+  size_t unsent_credit_ = 0;
+};
+
+} // namespace actorpool::detail

@@ -1,0 +1,151 @@
+#pragma once
+
+#include <chrono>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "actorpool/detail/chunking.hpp"
+#include "actorpool/detail/codec.hpp"
+#include "actorpool/detail/stream_state.hpp"
+#include "actorpool/exceptions.hpp"
+
+namespace actorpool {
+
+/// The lazy result sequence of `imap` and `imap_unordered` (Python: the
+/// iterator they return). Results are decoded in the consumer's thread.
+/// A task that failed raises its exception at its position and the sequence
+/// goes on; an exception thrown by the input ends the sequence after
+/// rethrowing it. Destroying the sequence early stops reading the input.
+/// Not thread-safe: one consumer at a time.
+template <class T>
+class imap_result {
+public:
+  static_assert(!std::is_void_v<T>, "imap needs a task that returns a value");
+
+  explicit imap_result(std::shared_ptr<detail::stream_state> st)
+    : st_(std::move(st)) {
+    // nop
+  }
+
+  imap_result(imap_result&&) noexcept = default;
+
+  imap_result& operator=(imap_result&&) noexcept = default;
+
+  ~imap_result() {
+    if (st_)
+      st_->abandon();
+  }
+
+  /// The next result, or `nullopt` at the end. Throws the task's exception.
+  std::optional<T> next() {
+    return next_impl(std::nullopt);
+  }
+
+  /// Like `next()`, but throws `timeout_error` if no result arrives within
+  /// `timeout` (Python: `next(timeout)`); the sequence stays usable.
+  template <class Rep, class Period>
+  std::optional<T> next(std::chrono::duration<Rep, Period> timeout) {
+    return next_impl(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(timeout));
+  }
+
+  /// Input iterator over the remaining results, for range-based `for`.
+  class iterator {
+  public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = const T&;
+
+    iterator() = default;
+
+    explicit iterator(imap_result* owner) : owner_(owner) {
+      ++*this;
+    }
+
+    reference operator*() const {
+      return *current_;
+    }
+
+    pointer operator->() const {
+      return &*current_;
+    }
+
+    iterator& operator++() {
+      current_ = owner_->next();
+      if (!current_)
+        owner_ = nullptr;
+      return *this;
+    }
+
+    bool operator==(const iterator& other) const {
+      return owner_ == other.owner_;
+    }
+
+    bool operator!=(const iterator& other) const {
+      return owner_ != other.owner_;
+    }
+
+  private:
+    imap_result* owner_ = nullptr;
+    std::optional<T> current_;
+  };
+
+  iterator begin() {
+    return iterator{this};
+  }
+
+  iterator end() {
+    return iterator{};
+  }
+
+private:
+  std::optional<T> next_impl(std::optional<std::chrono::nanoseconds> timeout) {
+    while (left_ == 0) {
+      if (done_)
+        return std::nullopt;
+      detail::stream_chunk c;
+      if (!st_->next(c, timeout))
+        throw timeout_error(errc::timeout, "imap next() timed out");
+      open(std::move(c));
+    }
+    --left_;
+    T x{};
+    detail::translate_codec_errors([&] { src_->read(x); });
+    return x;
+  }
+
+  void open(detail::stream_chunk&& c) {
+    using kind = detail::stream_chunk::kind;
+    switch (c.what) {
+      case kind::values:
+        chunk_ = std::make_unique<std::string>(std::move(c.payload));
+        src_.emplace(*chunk_);
+        left_ = c.count;
+        return;
+      case kind::task_error:
+        throw_error(c.err);
+      case kind::input_error:
+        done_ = true;
+        std::rethrow_exception(c.input_error);
+      case kind::end:
+        done_ = true;
+        if (c.err)
+          throw_error(c.err);
+        return;
+    }
+  }
+
+  std::shared_ptr<detail::stream_state> st_;
+  // Heap-allocated so that moving the result keeps `src_` valid.
+  std::unique_ptr<std::string> chunk_;
+  std::optional<detail::decoder> src_;
+  uint32_t left_ = 0;
+  bool done_ = false;
+};
+
+} // namespace actorpool

@@ -1,0 +1,239 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+#include "actorpool/async_result.hpp"
+#include "actorpool/detail/chunking.hpp"
+#include "actorpool/detail/range_reader.hpp"
+#include "actorpool/detail/stream_state.hpp"
+#include "actorpool/imap_result.hpp"
+#include "actorpool/pool_actor.hpp"
+#include "actorpool/pool_options.hpp"
+#include "actorpool/pool_stats.hpp"
+#include "actorpool/task.hpp"
+
+namespace actorpool {
+
+/// The value type a task returns (decayed), `void` for none.
+template <class F>
+using task_result_t = std::decay_t<
+  typename detail::task_traits<F>::result_type>;
+
+/// What `map` returns for task `F`: a vector of results, or nothing.
+template <class F>
+using map_result_t = std::conditional_t<std::is_void_v<task_result_t<F>>, void,
+                                        std::vector<task_result_t<F>>>;
+
+/// A pool of worker processes (Python: `multiprocessing.Pool`).
+///
+/// Workers are separate processes running this same program; tasks are
+/// functions registered with `ACTORPOOL_TASK` or `make_task`, and arguments
+/// and results are copied to and from the workers with CAF's binary
+/// serialization (any type with an `inspect` overload). A coordinator actor
+/// schedules the work; the pool object is a blocking facade over it, and
+/// `actor()` gives the same pool to other CAF actors.
+///
+/// Member functions may be called from any thread. The destructor closes
+/// the pool and joins it: it waits for the submitted work to finish (unlike
+/// Python's `with Pool()`, which terminates it).
+class pool {
+public:
+  // -- constructors, destructors, and assignment operators --------------------
+
+  /// Starts `cpu_count()` workers and waits until they are ready.
+  pool();
+
+  /// Starts `processes` workers (Python: `Pool(processes)`); throws
+  /// `bad_argument` if `processes < 1`.
+  explicit pool(long processes);
+
+  /// Starts a pool as configured; throws `bad_argument` for invalid options
+  /// and `start_error` if the workers cannot start or initialize.
+  explicit pool(const pool_options& opts);
+
+  /// Like `pool(opts)`, inside an actor system of the caller's (which must
+  /// have loaded `caf::io::middleman`).
+  pool(caf::actor_system& sys, const pool_options& opts);
+
+  pool(pool&&) noexcept;
+
+  pool& operator=(pool&&) = delete;
+
+  pool(const pool&) = delete;
+
+  pool& operator=(const pool&) = delete;
+
+  /// `close()` and `join()` unless done already.
+  ~pool();
+
+  // -- single calls -----------------------------------------------------------
+
+  /// Runs `f(xs...)` in a worker and returns its result (Python: `apply`).
+  template <class F, class... Ts>
+  task_result_t<F> apply(F&& f, Ts&&... xs) {
+    auto res = apply_async(std::forward<F>(f), std::forward<Ts>(xs)...);
+    if constexpr (std::is_void_v<task_result_t<F>>)
+      res.get();
+    else
+      return res.get();
+  }
+
+  /// Starts `f(xs...)` in a worker (Python: `apply_async`). The arguments
+  /// are encoded before this returns; encoding errors throw right away.
+  template <class F, class... Ts>
+  async_result<task_result_t<F>> apply_async(F&& f, Ts&&... xs) {
+    using traits = detail::task_traits<F>;
+    using R = task_result_t<F>;
+    std::vector<detail::encoded_chunk> chunks;
+    chunks.emplace_back(detail::encode_call<typename traits::args_tuple>(
+      std::forward<Ts>(xs)...));
+    auto st = make_state<R>({1}, detail::single_decoder<R>());
+    submit(traits::name(f), std::move(chunks), st);
+    return async_result<R>{std::move(st)};
+  }
+
+  // -- maps -------------------------------------------------------------------
+
+  /// `f` over every item of `xs`, results in input order (Python: `map`).
+  /// `chunksize` items travel together; 0 picks about four chunks per
+  /// worker. The input is read once, right away, in the calling thread.
+  template <class F, class Range>
+  map_result_t<F> map(F&& f, const Range& xs, size_t chunksize = 0) {
+    auto res = map_async(std::forward<F>(f), xs, chunksize);
+    if constexpr (std::is_void_v<map_result_t<F>>)
+      res.get();
+    else
+      return res.get();
+  }
+
+  /// Asynchronous `map` (Python: `map_async`); fails with the first error of
+  /// any chunk.
+  template <class F, class Range>
+  async_result<map_result_t<F>>
+  map_async(F&& f, const Range& xs, size_t chunksize = 0) {
+    return map_impl<false>(std::forward<F>(f), xs, chunksize);
+  }
+
+  /// `f(args...)` for every tuple-like item of `xs` (Python: `starmap`).
+  template <class F, class Range>
+  map_result_t<F> starmap(F&& f, const Range& xs, size_t chunksize = 0) {
+    auto res = starmap_async(std::forward<F>(f), xs, chunksize);
+    if constexpr (std::is_void_v<map_result_t<F>>)
+      res.get();
+    else
+      return res.get();
+  }
+
+  /// Asynchronous `starmap` (Python: `starmap_async`).
+  template <class F, class Range>
+  async_result<map_result_t<F>>
+  starmap_async(F&& f, const Range& xs, size_t chunksize = 0) {
+    return map_impl<true>(std::forward<F>(f), xs, chunksize);
+  }
+
+  // -- lazy maps --------------------------------------------------------------
+
+  /// Lazy `map` (Python: `imap`): the input is read in a background actor
+  /// only as workers free up and results are consumed, so memory stays
+  /// bounded however long the input is. Results come in input order.
+  template <class F, class Range>
+  imap_result<task_result_t<F>> imap(F&& f, Range&& xs, size_t chunksize = 1) {
+    return imap_impl(std::forward<F>(f), std::forward<Range>(xs), chunksize,
+                     true);
+  }
+
+  /// Like `imap`, results in completion order (Python: `imap_unordered`).
+  template <class F, class Range>
+  imap_result<task_result_t<F>>
+  imap_unordered(F&& f, Range&& xs, size_t chunksize = 1) {
+    return imap_impl(std::forward<F>(f), std::forward<Range>(xs), chunksize,
+                     false);
+  }
+
+  // -- lifecycle --------------------------------------------------------------
+
+  /// Accepts no more work; workers exit once everything submitted is done.
+  void close();
+
+  /// Fails all outstanding work with `cancelled_error` and stops the workers
+  /// now (SIGTERM, then SIGKILL after a grace period).
+  void terminate();
+
+  /// Waits until every worker has exited; requires `close()` or
+  /// `terminate()` first (else `bad_argument`, as Python's ValueError).
+  void join();
+
+  // -- observers --------------------------------------------------------------
+
+  /// Number of worker processes the pool keeps.
+  size_t size() const noexcept;
+
+  /// A snapshot of the pool's bookkeeping (worker pids, counters).
+  pool_stats stats() const;
+
+  /// The pool as a typed actor for other CAF actors.
+  pool_actor actor() const;
+
+  /// The actor system the pool runs in.
+  caf::actor_system& system() const noexcept;
+
+private:
+  struct impl;
+
+  template <class R>
+  auto make_state(std::vector<uint32_t> counts, detail::decode_fn<R> decode) {
+    if constexpr (std::is_void_v<R>)
+      return std::make_shared<detail::result_state>(counts.size(), executor());
+    else
+      return std::make_shared<detail::typed_state<R>>(std::move(counts),
+                                                      executor(), decode);
+  }
+
+  template <bool Star, class F, class Range>
+  async_result<map_result_t<F>>
+  map_impl(F&& f, const Range& xs, size_t chunksize) {
+    using traits = detail::task_traits<F>;
+    using V = map_result_t<F>;
+    auto chunks = detail::encode_map<typename traits::args_tuple,
+                                     Star>(xs, chunksize, size());
+    std::vector<uint32_t> counts;
+    for (auto& c : chunks)
+      counts.push_back(c.count);
+    auto st = make_state<V>(std::move(counts), detail::many_decoder<V>());
+    submit(traits::name(f), std::move(chunks), st);
+    return async_result<V>{std::move(st)};
+  }
+
+  template <class F, class Range>
+  imap_result<task_result_t<F>>
+  imap_impl(F&& f, Range&& xs, size_t chunksize, bool ordered) {
+    using traits = detail::task_traits<F>;
+    using reader = detail::range_reader<Range, typename traits::args_tuple,
+                                        false>;
+    auto rd = std::make_shared<reader>(std::forward<Range>(xs), chunksize);
+    auto st = std::make_shared<detail::stream_state>(ordered);
+    open_stream(
+      traits::name(f),
+      [rd](detail::encoded_chunk& out) { return rd->next(out); }, st);
+    return imap_result<task_result_t<F>>{std::move(st)};
+  }
+
+  detail::executor_ptr executor() const;
+
+  void submit(const std::string& name,
+              std::vector<detail::encoded_chunk> chunks, detail::job_ptr job);
+
+  void open_stream(const std::string& name, detail::chunk_source src,
+                   std::shared_ptr<detail::stream_state> st);
+
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace actorpool

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "actorpool/detail/chunking.hpp"
+#include "actorpool/task.hpp"
+
+namespace actorpool {
+
+/// Settings of a pool (Python: the arguments of `Pool(...)`), with chainable
+/// setters: `pool_options{}.processes(4).max_tasks_per_child(100)`.
+/// Values are checked when the pool is created (`bad_argument`).
+class pool_options {
+public:
+  /// Number of worker processes (default: `cpu_count()`); must be >= 1.
+  pool_options& processes(long n) {
+    processes_ = n;
+    return *this;
+  }
+
+  const std::optional<long>& processes() const noexcept {
+    return processes_;
+  }
+
+  /// Registered task run once in every worker before its first task (Python:
+  /// `initializer`, `initargs`). If it throws, the pool fails its work with
+  /// `start_error` instead of restarting workers forever.
+  template <class F, class... Ts>
+  pool_options& initializer(F&& f, Ts&&... xs) {
+    using traits = detail::task_traits<F>;
+    initializer_name_ = traits::name(f);
+    initializer_args_ = detail::encode_call<typename traits::args_tuple>(
+                          std::forward<Ts>(xs)...)
+                          .payload;
+    return *this;
+  }
+
+  const std::string& initializer_name() const noexcept {
+    return initializer_name_;
+  }
+
+  const std::string& initializer_args() const noexcept {
+    return initializer_args_;
+  }
+
+  /// Chunks a worker runs before it is replaced by a fresh process (Python:
+  /// `maxtasksperchild`); unset means forever. Must be >= 1.
+  pool_options& max_tasks_per_child(long n) {
+    max_tasks_per_child_ = n;
+    return *this;
+  }
+
+  const std::optional<long>& max_tasks_per_child() const noexcept {
+    return max_tasks_per_child_;
+  }
+
+  /// Chunks in flight per worker; 0 (default) adapts it to the measured
+  /// task duration (2 for slow tasks, up to 256 for tiny ones).
+  pool_options& window(size_t n) {
+    window_ = n;
+    return *this;
+  }
+
+  size_t window() const noexcept {
+    return window_;
+  }
+
+  /// How often a chunk is resubmitted after its worker died before it fails
+  /// with `worker_died_error` (default 2).
+  pool_options& max_retries(unsigned n) {
+    max_retries_ = n;
+    return *this;
+  }
+
+  unsigned max_retries() const noexcept {
+    return max_retries_;
+  }
+
+  /// Time a new worker has to say hello (default 10 s).
+  pool_options& start_timeout(std::chrono::milliseconds t) {
+    start_timeout_ = t;
+    return *this;
+  }
+
+  std::chrono::milliseconds start_timeout() const noexcept {
+    return start_timeout_;
+  }
+
+  /// Largest frame accepted on a worker socket (default 256 MiB); a call
+  /// whose encoded arguments exceed it fails with `encoding_error`.
+  pool_options& max_frame_size(size_t n) {
+    max_frame_size_ = n;
+    return *this;
+  }
+
+  size_t max_frame_size() const noexcept {
+    return max_frame_size_;
+  }
+
+private:
+  std::optional<long> processes_;
+  std::optional<long> max_tasks_per_child_;
+  std::string initializer_name_;
+  std::string initializer_args_;
+  size_t window_ = 0;
+  unsigned max_retries_ = 2;
+  std::chrono::milliseconds start_timeout_{10000};
+  size_t max_frame_size_ = size_t{256} << 20;
+};
+
+} // namespace actorpool

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+namespace actorpool {
+
+/// A snapshot of a pool's bookkeeping.
+struct pool_stats {
+  /// Process ids of the live workers (starting, ready or retiring).
+  std::vector<int32_t> pids;
+  /// Chunks ever accepted, completed successfully, failed.
+  uint64_t submitted = 0;
+  uint64_t completed = 0;
+  uint64_t failed = 0;
+  /// Chunks waiting for a worker, and chunks sent to workers.
+  uint64_t queued = 0;
+  uint64_t in_flight = 0;
+  /// Workers started in all, and workers that died unexpectedly.
+  uint64_t workers_started = 0;
+  uint64_t workers_died = 0;
+  /// Current number of chunks in flight allowed per worker.
+  uint64_t window = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
+  return f(caf::meta::type_name("pool_stats"), x.pids, x.submitted, x.completed,
+           x.failed, x.queued, x.in_flight, x.workers_started, x.workers_died,
+           x.window);
+}
+
+} // namespace actorpool

@@ -1,0 +1,215 @@
+#include <algorithm>
+#include <cmath>
+
+#include "actorpool/detail/codec.hpp"
+#include "actorpool/errc.hpp"
+#include "internal/coordinator_core.hpp"
+
+namespace actorpool::detail {
+
+namespace {
+
+/// Round-trip time a window has to cover: the time between sending a chunk
+/// and seeing its result, minus the work itself (measured: ~0.2 ms over the
+/// socketpair; doubled for headroom).
+constexpr double covered_rtt_us = 1000.0;
+
+caf::error failure_to_error(const std::string& payload) {
+  failure_msg f;
+  try {
+    decoder src{payload};
+    src.read(f);
+  } catch (const codec_failure&) {
+    return make_error(errc::protocol_error,
+                      std::string{"undecodable failure report from worker"});
+  }
+  auto code = static_cast<errc>(f.code);
+  if (code == errc::task_failed)
+    return make_error(code, f.type_name, f.message, f.pid);
+  return make_error(code, f.message);
+}
+
+} // namespace
+
+coordinator_core::coordinator_core(pool_config cfg, coordinator_env& env)
+  : cfg_(std::move(cfg)), env_(env) {
+  // nop
+}
+
+caf::error coordinator_core::submit(const std::string& name,
+                                    std::vector<encoded_chunk> chunks,
+                                    job_ptr job) {
+  if (state_ != pool_state::running)
+    return make_error(errc::pool_not_running,
+                      std::string{"pool is closed or terminated"});
+  if (broken_)
+    return broken_;
+  for (size_t i = 0; i < chunks.size(); ++i)
+    queue_.push_back(enqueue(name, std::move(chunks[i]), job, i, 0));
+  dispatch();
+  return caf::none;
+}
+
+uint64_t coordinator_core::enqueue(const std::string& name,
+                                   encoded_chunk&& chunk, const job_ptr& owner,
+                                   size_t index, uint64_t stream) {
+  auto id = next_task_++;
+  auto& t = tasks_[id];
+  t.name = name;
+  t.count = chunk.count;
+  t.payload = std::move(chunk.payload);
+  t.owner = owner;
+  t.index = index;
+  t.stream = stream;
+  ++counters_.submitted;
+  return id;
+}
+
+size_t coordinator_core::window() const {
+  if (cfg_.window > 0)
+    return cfg_.window;
+  auto est = std::max(avg_exec_us_, 0.5);
+  auto w = static_cast<size_t>(std::ceil(covered_rtt_us / est)) + 1;
+  return std::clamp<size_t>(w, 2, cfg_.max_window);
+}
+
+bool coordinator_core::has_room(const worker_rec& w) const {
+  if (w.state != worker_state::ready)
+    return false;
+  if (w.in_flight.empty())
+    return true;
+  return w.in_flight.size() < window()
+         && w.in_flight_bytes < cfg_.max_inflight_bytes;
+}
+
+// The ready worker with the fewest chunks in flight, so that a few long tasks
+// spread over all workers before any worker gets a second one.
+coordinator_core::worker_rec* coordinator_core::pick_worker() {
+  worker_rec* best = nullptr;
+  for (auto& kvp : workers_) {
+    auto& w = kvp.second;
+    if (has_room(w) && (!best || w.in_flight.size() < best->in_flight.size()))
+      best = &w;
+  }
+  return best;
+}
+
+void coordinator_core::dispatch() {
+  std::map<uint64_t, std::pair<std::vector<task_msg>, size_t>> batches;
+  while (!queue_.empty()) {
+    auto id = queue_.front();
+    auto i = tasks_.find(id);
+    if (i == tasks_.end()) {
+      queue_.pop_front();
+      continue;
+    }
+    if (i->second.owner->abandoned()) {
+      queue_.pop_front();
+      finish_task(i->second,
+                  make_error(errc::cancelled, std::string{"result abandoned"}),
+                  {});
+      tasks_.erase(i);
+      continue;
+    }
+    auto w = pick_worker();
+    if (w == nullptr)
+      break;
+    queue_.pop_front();
+    auto& b = batches[w->id];
+    assign(*w, id, i->second, b.first, b.second);
+  }
+  for (auto& kvp : batches)
+    if (!kvp.second.first.empty())
+      env_.send_tasks(kvp.first, std::move(kvp.second.first));
+}
+
+void coordinator_core::assign(worker_rec& w, uint64_t id, task_rec& t,
+                              std::vector<task_msg>& batch,
+                              size_t& batch_bytes) {
+  t.worker = w.id;
+  w.in_flight.insert(id);
+  w.in_flight_bytes += t.payload.size();
+  ++w.assigned;
+  if (batch_bytes + t.payload.size() > cfg_.max_batch_bytes && !batch.empty()) {
+    env_.send_tasks(w.id, std::move(batch));
+    batch.clear();
+    batch_bytes = 0;
+  }
+  batch.push_back(task_msg{id, t.name, t.count, t.payload});
+  batch_bytes += t.payload.size();
+  if (cfg_.max_tasks_per_child > 0 && w.assigned >= cfg_.max_tasks_per_child)
+    retire(w);
+}
+
+void coordinator_core::on_results(uint64_t wid,
+                                  std::vector<result_msg>& results) {
+  auto w = find_worker(wid);
+  if (w == nullptr)
+    return;
+  for (auto& r : results) {
+    if (r.id == 0)
+      on_init_result(*w, r);
+    else
+      complete(*w, r);
+  }
+  if (w->state == worker_state::retiring && w->in_flight.empty())
+    begin_exit(*w);
+  dispatch();
+  maybe_finish();
+}
+
+void coordinator_core::complete(worker_rec& w, result_msg& r) {
+  auto i = tasks_.find(r.id);
+  if (i == tasks_.end() || i->second.worker != w.id)
+    return; // already failed or resubmitted elsewhere
+  auto& t = i->second;
+  w.in_flight.erase(r.id);
+  w.in_flight_bytes -= std::min(w.in_flight_bytes, t.payload.size());
+  record_exec(r.exec_us);
+  if (r.status == result_msg::ok)
+    finish_task(t, caf::none, std::move(r.payload));
+  else
+    finish_task(t, failure_to_error(r.payload), {});
+  tasks_.erase(i);
+}
+
+void coordinator_core::finish_task(task_rec& t, const caf::error& err,
+                                   std::string&& payload) {
+  if (err) {
+    ++counters_.failed;
+    t.owner->fail(t.index, err);
+  } else {
+    ++counters_.completed;
+    t.owner->deliver(t.index, t.count, std::move(payload));
+  }
+  if (t.stream != 0)
+    stream_chunk_done(t.stream);
+}
+
+void coordinator_core::fail_queued(const caf::error& err) {
+  for (auto id : queue_) {
+    auto i = tasks_.find(id);
+    if (i == tasks_.end())
+      continue;
+    finish_task(i->second, err, {});
+    tasks_.erase(i);
+  }
+  queue_.clear();
+}
+
+void coordinator_core::record_exec(uint32_t exec_us) {
+  avg_exec_us_ = 0.9 * avg_exec_us_ + 0.1 * static_cast<double>(exec_us);
+}
+
+pool_stats coordinator_core::stats() const {
+  auto result = counters_;
+  for (auto& kvp : workers_)
+    if (kvp.second.state != worker_state::exiting)
+      result.pids.push_back(kvp.second.pid);
+  result.queued = queue_.size();
+  result.in_flight = tasks_.size() - queue_.size();
+  result.window = window();
+  return result;
+}
+
+} // namespace actorpool::detail

@@ -1,0 +1,258 @@
+#include <signal.h>
+
+#include <algorithm>
+
+#include "actorpool/detail/codec.hpp"
+#include "actorpool/errc.hpp"
+#include "internal/coordinator_core.hpp"
+
+namespace actorpool::detail {
+
+namespace {
+
+/// Consecutive start failures after which a running pool gives up.
+constexpr unsigned max_start_failures = 3;
+
+/// Reap polling: first retry after 1 ms, doubling up to 64 ms.
+std::chrono::milliseconds reap_delay(unsigned attempt) {
+  return std::chrono::milliseconds{1u << std::min(attempt, 6u)};
+}
+
+} // namespace
+
+coordinator_env::~coordinator_env() {
+  // nop
+}
+
+void coordinator_core::start() {
+  for (size_t i = 0; i < cfg_.processes; ++i)
+    start_worker();
+}
+
+void coordinator_core::start_worker() {
+  auto wid = next_worker_++;
+  auto pid = env_.start_worker(wid);
+  if (!pid) {
+    start_failed(pid.error());
+    return;
+  }
+  ++counters_.workers_started;
+  auto& w = workers_[wid];
+  w.id = wid;
+  w.pid = *pid;
+  env_.schedule(cfg_.start_timeout, timer_kind::start_timeout, wid);
+}
+
+coordinator_core::worker_rec* coordinator_core::find_worker(uint64_t wid) {
+  auto i = workers_.find(wid);
+  return i == workers_.end() ? nullptr : &i->second;
+}
+
+void coordinator_core::on_hello(uint64_t wid, const hello_msg& msg) {
+  auto w = find_worker(wid);
+  if (w == nullptr || w->state != worker_state::starting)
+    return;
+  if (msg.version != protocol_version || msg.pid != w->pid) {
+    w->down_reason = "bad hello (protocol version "
+                     + std::to_string(msg.version) + ", pid "
+                     + std::to_string(msg.pid) + ")";
+    env_.disconnect(wid);
+    env_.signal(w->pid, SIGKILL);
+    return;
+  }
+  if (cfg_.initializer) {
+    w->state = worker_state::initializing;
+    env_.send_init(wid, *cfg_.initializer);
+    return;
+  }
+  become_ready(*w);
+}
+
+void coordinator_core::become_ready(worker_rec& w) {
+  w.state = worker_state::ready;
+  consecutive_start_failures_ = 0;
+  if (state_ != pool_state::running && tasks_.empty()) {
+    begin_exit(w);
+    return;
+  }
+  if (!initially_ready_) {
+    size_t ready = 0;
+    for (auto& kvp : workers_)
+      if (kvp.second.state == worker_state::ready)
+        ++ready;
+    if (ready >= cfg_.processes)
+      notify_ready(caf::none);
+  }
+  dispatch();
+}
+
+void coordinator_core::on_init_result(worker_rec& w, const result_msg& r) {
+  if (w.state != worker_state::initializing)
+    return;
+  if (r.status == result_msg::ok) {
+    become_ready(w);
+    return;
+  }
+  failure_msg f;
+  try {
+    decoder src{r.payload};
+    src.read(f);
+  } catch (const codec_failure&) {
+    f.message = "undecodable failure report";
+  }
+  auto what = f.type_name.empty() ? f.message : f.type_name + ": " + f.message;
+  break_pool(make_error(errc::initializer_failed,
+                        "initializer failed in worker " + std::to_string(w.pid)
+                          + ": " + what));
+}
+
+void coordinator_core::retire(worker_rec& w) {
+  w.state = worker_state::retiring;
+  if (needs_replacement())
+    start_worker();
+}
+
+void coordinator_core::begin_exit(worker_rec& w) {
+  if (w.state == worker_state::exiting)
+    return;
+  w.state = worker_state::exiting;
+  env_.send_shutdown(w.id);
+}
+
+void coordinator_core::on_down(uint64_t wid, const std::string& reason) {
+  auto w = find_worker(wid);
+  if (w == nullptr)
+    return;
+  if (w->down_reason.empty())
+    w->down_reason = reason;
+  w->down_at = std::chrono::steady_clock::now();
+  try_reap(*w);
+}
+
+void coordinator_core::try_reap(worker_rec& w) {
+  if (auto st = env_.reap(w.pid)) {
+    on_exit(w.id, *st);
+    return;
+  }
+  // The socket closed but the process lingers: give it the grace period,
+  // then kill it (a worker whose connection is gone is of no use).
+  if (std::chrono::steady_clock::now() - w.down_at > cfg_.kill_grace)
+    env_.signal(w.pid, SIGKILL);
+  env_.schedule(reap_delay(w.reap_attempts++), timer_kind::reap, w.id);
+}
+
+void coordinator_core::on_timer(timer_kind kind, uint64_t wid) {
+  auto w = find_worker(wid);
+  if (w == nullptr)
+    return;
+  switch (kind) {
+    case timer_kind::reap:
+      try_reap(*w);
+      break;
+    case timer_kind::start_timeout:
+      if (w->state == worker_state::starting) {
+        w->down_reason = "no hello within the start timeout";
+        env_.disconnect(wid);
+        env_.signal(w->pid, SIGKILL);
+      }
+      break;
+    case timer_kind::kill:
+      env_.signal(w->pid, SIGKILL);
+      break;
+  }
+}
+
+void coordinator_core::on_exit(uint64_t wid, const exit_status& st) {
+  auto i = workers_.find(wid);
+  auto& w = i->second;
+  bool expected = w.state == worker_state::exiting
+                  || state_ == pool_state::terminated;
+  bool before_ready = w.state == worker_state::starting
+                      || w.state == worker_state::initializing;
+  auto pid = w.pid;
+  auto reason = w.down_reason;
+  if (!expected)
+    ++counters_.workers_died;
+  requeue_or_fail(w, st);
+  workers_.erase(i);
+  if (broken_)
+    fail_queued(broken_);
+  if (before_ready && !expected && !broken_) {
+    start_failed(make_error(errc::worker_start_failed,
+                            "worker " + std::to_string(pid) + " " + describe(st)
+                              + " before it was ready (" + reason + ")"));
+  } else if (!expected && needs_replacement()) {
+    start_worker();
+  }
+  dispatch();
+  maybe_finish();
+}
+
+void coordinator_core::requeue_or_fail(worker_rec& w, const exit_status& st) {
+  std::vector<uint64_t> ids(w.in_flight.begin(), w.in_flight.end());
+  std::sort(ids.begin(), ids.end(), std::greater<>{});
+  for (auto id : ids) {
+    auto i = tasks_.find(id);
+    if (i == tasks_.end())
+      continue;
+    auto& t = i->second;
+    t.worker = 0;
+    if (++t.attempts <= cfg_.max_retries) {
+      queue_.push_front(id); // oldest first, ahead of newer work
+      continue;
+    }
+    finish_task(t,
+                make_error(errc::worker_died,
+                           "worker " + std::to_string(w.pid) + " "
+                             + describe(st) + " while running this task ("
+                             + std::to_string(t.attempts) + " attempts)"),
+                {});
+    tasks_.erase(i);
+  }
+  w.in_flight.clear();
+}
+
+void coordinator_core::start_failed(const caf::error& err) {
+  if (!initially_ready_
+      || ++consecutive_start_failures_ >= max_start_failures) {
+    break_pool(err);
+    return;
+  }
+  if (needs_replacement())
+    start_worker();
+}
+
+void coordinator_core::break_pool(const caf::error& err) {
+  if (!broken_)
+    broken_ = err;
+  fail_queued(broken_);
+  std::vector<uint64_t> sids;
+  for (auto& kvp : streams_)
+    sids.push_back(kvp.first);
+  for (auto sid : sids)
+    drop_stream(sid, &broken_);
+  notify_ready(broken_);
+  // Chunks already running finish normally; the workers exit after them.
+  if (state_ == pool_state::running)
+    state_ = pool_state::closed;
+  maybe_finish();
+}
+
+size_t coordinator_core::active_workers() const {
+  return static_cast<size_t>(
+    std::count_if(workers_.begin(), workers_.end(), [](auto& kvp) {
+      auto st = kvp.second.state;
+      return st == worker_state::starting || st == worker_state::initializing
+             || st == worker_state::ready;
+    }));
+}
+
+bool coordinator_core::needs_replacement() const {
+  if (broken_ || state_ == pool_state::terminated)
+    return false;
+  if (state_ == pool_state::closed && tasks_.empty())
+    return false;
+  return active_workers() < cfg_.processes;
+}
+
+} // namespace actorpool::detail

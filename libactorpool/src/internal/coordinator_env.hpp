@@ -1,0 +1,66 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/expected.hpp>
+
+#include "internal/messages.hpp"
+#include "internal/process.hpp"
+
+namespace actorpool::detail {
+
+/// Timers the coordinator sets for a worker.
+enum class timer_kind : uint8_t {
+  /// Retry `waitpid` for a worker whose connection closed.
+  reap,
+  /// A worker must have said hello by now.
+  start_timeout,
+  /// A terminated worker that still lives gets SIGKILL.
+  kill,
+};
+
+/// Everything the coordinator's logic does to the outside world. The actor
+/// implements it with processes, brokers and delayed messages; tests
+/// implement it with plain recordings.
+class coordinator_env {
+public:
+  virtual ~coordinator_env();
+
+  /// Starts worker `wid`; returns its pid. Its broker will later report
+  /// hello, results and the connection's end for `wid`.
+  virtual caf::expected<int> start_worker(uint64_t wid) = 0;
+
+  virtual void send_tasks(uint64_t wid, std::vector<task_msg> batch) = 0;
+
+  virtual void send_init(uint64_t wid, const task_msg& init) = 0;
+
+  /// Asks the worker to finish its queue and exit.
+  virtual void send_shutdown(uint64_t wid) = 0;
+
+  virtual void send_cancel(uint64_t wid, uint64_t task) = 0;
+
+  /// Closes the connection to a worker (the worker exits on EOF).
+  virtual void disconnect(uint64_t wid) = 0;
+
+  virtual void signal(int pid, int sig) = 0;
+
+  /// Non-blocking reap; `nullopt` while the process still runs.
+  virtual std::optional<exit_status> reap(int pid) = 0;
+
+  /// Calls `coordinator_core::on_timer(kind, wid)` after `delay`.
+  virtual void
+  schedule(std::chrono::milliseconds delay, timer_kind kind, uint64_t wid)
+    = 0;
+
+  /// Asks `feeder` for up to `n` more chunks of stream `sid`.
+  virtual void pull_input(const caf::actor& feeder, uint64_t sid, size_t n) = 0;
+
+  /// Tells `feeder` to stop; its stream is over.
+  virtual void stop_feeder(const caf::actor& feeder) = 0;
+};
+
+} // namespace actorpool::detail

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+namespace actorpool::detail {
+
+/// Version of the frame protocol; a worker saying hello with another version
+/// is rejected.
+constexpr uint32_t protocol_version = 1;
+
+/// First byte of every frame body.
+enum class frame_kind : uint8_t {
+  /// child -> parent: `hello_msg`, the first frame of every worker.
+  hello = 1,
+  /// parent -> child: `std::vector<task_msg>`.
+  tasks,
+  /// child -> parent: `std::vector<result_msg>`.
+  results,
+  /// parent -> child: `task_msg` for the initializer (id 0).
+  init,
+  /// parent -> child: no body; finish queued tasks, then exit.
+  shutdown,
+  /// parent -> child: `uint64_t` task id to cancel.
+  cancel,
+};
+
+constexpr uint8_t max_frame_kind = static_cast<uint8_t>(frame_kind::cancel);
+
+/// First frame of a worker process.
+struct hello_msg {
+  uint32_t version = 0;
+  int32_t pid = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hello_msg& x) {
+  return f(caf::meta::type_name("hello_msg"), x.version, x.pid);
+}
+
+/// One unit of work: `count` encoded argument tuples for task `name`.
+struct task_msg {
+  uint64_t id = 0;
+  std::string name;
+  uint32_t count = 1;
+  std::string payload;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_msg& x) {
+  return f(caf::meta::type_name("task_msg"), x.id, x.name, x.count, x.payload);
+}
+
+/// Outcome of one `task_msg`.
+struct result_msg {
+  enum status_code : uint8_t { ok = 0, failed = 1 };
+  uint64_t id = 0;
+  uint8_t status = ok;
+  /// Microseconds the worker spent running the task.
+  uint32_t exec_us = 0;
+  /// `ok`: the encoded results; `failed`: an encoded `failure_msg`.
+  std::string payload;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, result_msg& x) {
+  return f(caf::meta::type_name("result_msg"), x.id, x.status, x.exec_us,
+           x.payload);
+}
+
+/// Why a task failed in a worker.
+struct failure_msg {
+  /// An `errc` value.
+  uint8_t code = 0;
+  /// Exception type (for `task_failed`), else empty.
+  std::string type_name;
+  std::string message;
+  int32_t pid = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, failure_msg& x) {
+  return f(caf::meta::type_name("failure_msg"), x.code, x.type_name, x.message,
+           x.pid);
+}
+
+} // namespace actorpool::detail

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <caf/expected.hpp>
+
+namespace actorpool::detail {
+
+/// Environment variable that tells a re-executed program to serve as a
+/// worker: `"<fd>,<parent pid>"`.
+constexpr const char* worker_env_var = "ACTORPOOL_WORKER";
+
+/// The descriptor number the worker's socket end gets in the child.
+constexpr int worker_fd = 3;
+
+/// A started worker process and the parent's end of its socketpair.
+struct spawned_process {
+  int pid = -1;
+  /// Parent end: AF_UNIX stream socket, close-on-exec.
+  int fd = -1;
+};
+
+/// Starts this program again (`/proc/self/exe`) as a worker: creates a
+/// close-on-exec socketpair, hands the child its end as fd 3 with every other
+/// inherited descriptor above 2 closed, resets the child's signal mask and
+/// dispositions, and sets `ACTORPOOL_WORKER`. Never forks without exec, so it
+/// is safe while the actor system's threads run.
+caf::expected<spawned_process> spawn_worker_process();
+
+/// How a process ended, in Python's `exitcode` convention.
+struct exit_status {
+  /// Exit code (>= 0), or minus the signal number that killed it; 0 when the
+  /// process was reaped by somebody else and its status is unknown.
+  int code = 0;
+  /// False when the status is unknown (ECHILD).
+  bool known = true;
+};
+
+/// Non-blocking `waitpid`: the status once `pid` has ended, or `nullopt`
+/// while it still runs.
+std::optional<exit_status> try_reap(int pid);
+
+/// Human-readable form: "exited with code 3", "killed by signal 9 (Killed)".
+std::string describe(const exit_status& st);
+
+/// Sends `sig` to `pid`; ignores a process that is already gone.
+void signal_process(int pid, int sig);
+
+/// Closes a descriptor once (on Linux it is released even on EINTR).
+void close_fd(int fd);
+
+} // namespace actorpool::detail

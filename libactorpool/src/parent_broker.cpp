@@ -1,0 +1,137 @@
+#include "internal/parent_broker.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
+
+#include "actorpool/errc.hpp"
+#include "internal/atoms.hpp"
+#include "internal/frame.hpp"
+#include "internal/messages.hpp"
+
+namespace actorpool::detail {
+
+namespace {
+
+struct parent_broker_state {
+  frame_reader reader;
+  caf::io::connection_handle hdl;
+  caf::actor coordinator;
+  uint64_t wid = 0;
+  bool said_hello = false;
+  bool down = false;
+  const char* name = "actorpool.parent_broker";
+};
+
+using parent_broker_actor = caf::io::stateful_broker<parent_broker_state>;
+
+void report_down(parent_broker_actor* self, std::string reason) {
+  auto& st = self->state;
+  if (st.down)
+    return;
+  st.down = true;
+  self->send(st.coordinator, down_atom::value, st.wid, std::move(reason));
+}
+
+template <class... Ts>
+void write_frame(parent_broker_actor* self, frame_kind kind, Ts&... xs) {
+  auto& st = self->state;
+  if (st.down)
+    return;
+  if (auto err = append_frame(self->wr_buf(st.hdl), kind, xs...)) {
+    report_down(self, "cannot encode frame: " + caf::to_string(err));
+    self->close(st.hdl);
+    return;
+  }
+  self->flush(st.hdl);
+}
+
+caf::error on_hello(parent_broker_actor* self, const frame_view& fv) {
+  auto& st = self->state;
+  hello_msg msg;
+  if (auto err = decode_body(fv, msg))
+    return err;
+  st.said_hello = true;
+  self->send(st.coordinator, hello_atom::value, st.wid, msg);
+  return caf::none;
+}
+
+caf::error on_results(parent_broker_actor* self, const frame_view& fv) {
+  std::vector<result_msg> results;
+  if (auto err = decode_body(fv, results))
+    return err;
+  auto& st = self->state;
+  self->send(st.coordinator, results_atom::value, st.wid, std::move(results));
+  return caf::none;
+}
+
+// A worker speaks hello first, then results; anything else breaks the
+// protocol and costs the worker its connection.
+caf::error on_frame(parent_broker_actor* self, const frame_view& fv) {
+  auto& st = self->state;
+  if (!st.said_hello)
+    return fv.kind == frame_kind::hello
+             ? on_hello(self, fv)
+             : caf::make_error(caf::sec::unexpected_message,
+                               "first frame is not hello");
+  if (fv.kind == frame_kind::results)
+    return on_results(self, fv);
+  return caf::make_error(caf::sec::unexpected_message,
+                         "unexpected frame kind "
+                           + std::to_string(static_cast<int>(fv.kind)));
+}
+
+void on_data(parent_broker_actor* self, const caf::io::new_data_msg& msg) {
+  auto& st = self->state;
+  if (st.down)
+    return;
+  auto err = st.reader.consume(msg.buf.data(), msg.buf.size(),
+                               [self](const frame_view& fv) {
+                                 return on_frame(self, fv);
+                               });
+  if (err) {
+    report_down(self, "protocol violation: " + caf::to_string(err));
+    self->close(st.hdl);
+    self->quit();
+  }
+}
+
+caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
+                            caf::actor coordinator, size_t max_frame_size) {
+  auto& st = self->state;
+  st.coordinator = std::move(coordinator);
+  st.wid = wid;
+  st.reader = frame_reader{max_frame_size};
+  st.hdl = self->add_scribe(fd);
+  self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
+  return {
+    [=](const caf::io::new_data_msg& msg) { on_data(self, msg); },
+    [=](tasks_atom, std::vector<task_msg>& batch) {
+      write_frame(self, frame_kind::tasks, batch);
+    },
+    [=](init_atom, task_msg& t) { write_frame(self, frame_kind::init, t); },
+    [=](cancel_atom, uint64_t id) {
+      write_frame(self, frame_kind::cancel, id);
+    },
+    [=](shutdown_atom) { write_frame(self, frame_kind::shutdown); },
+    [=](stop_atom) {
+      report_down(self, "disconnected by the pool");
+      self->close(self->state.hdl);
+      self->quit();
+    },
+    [=](const caf::io::connection_closed_msg&) {
+      report_down(self, "connection closed");
+      self->quit();
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_parent_broker(caf::actor_system& sys, int fd, uint64_t wid,
+                               caf::actor coordinator, size_t max_frame_size) {
+  return sys.middleman().spawn_broker(parent_broker, fd, wid,
+                                      std::move(coordinator), max_frame_size);
+}
+
+} // namespace actorpool::detail

@@ -1,0 +1,185 @@
+#include "actorpool/pool.hpp"
+
+#include <atomic>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "actorpool/cpu_count.hpp"
+#include "actorpool/runtime.hpp"
+#include "internal/atoms.hpp"
+#include "internal/coordinator.hpp"
+#include "internal/message_types.hpp"
+#include "internal/pool_actors.hpp"
+#include "internal/pool_config.hpp"
+
+namespace actorpool {
+
+namespace {
+
+enum class facade_state { running, closed, terminated };
+
+/// Bytes a frame needs besides a chunk's payload and task name.
+constexpr size_t frame_overhead = 64;
+
+/// Chunks of a stream submitted but not yet consumed, per worker.
+constexpr size_t stream_budget_per_worker = 512;
+
+} // namespace
+
+struct pool::impl {
+  caf::actor_system* sys = nullptr;
+  caf::actor coordinator;
+  detail::executor_ptr executor;
+  size_t processes = 0;
+  size_t max_frame_size = 0;
+  std::atomic<facade_state> state{facade_state::running};
+  bool joined = false;
+
+  ~impl() {
+    if (coordinator)
+      caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
+  }
+
+  template <class Result, class... Ts>
+  Result ask(Ts&&... xs) const {
+    caf::scoped_actor self{*sys};
+    Result result{};
+    caf::error err;
+    self->request(coordinator, caf::infinite, std::forward<Ts>(xs)...)
+      .receive([&](Result& x) { result = std::move(x); },
+               [&](caf::error& e) { err = std::move(e); });
+    if (err)
+      throw_error(err);
+    return result;
+  }
+};
+
+pool::pool() : pool(pool_options{}) {
+  // nop
+}
+
+pool::pool(long processes) : pool(pool_options{}.processes(processes)) {
+  // nop
+}
+
+pool::pool(const pool_options& opts) : pool(default_system(), opts) {
+  // nop
+}
+
+pool::pool(caf::actor_system& sys, const pool_options& opts)
+  : impl_(std::make_unique<impl>()) {
+  auto cfg = detail::make_pool_config(opts);
+  if (!sys.has_middleman())
+    throw bad_argument(errc::invalid_argument,
+                       "the actor system must load caf::io::middleman");
+  impl_->sys = &sys;
+  impl_->processes = cfg.processes;
+  impl_->max_frame_size = opts.max_frame_size();
+  impl_->executor = detail::make_callback_executor(sys, "pool of "
+                                                          + std::to_string(
+                                                            cfg.processes)
+                                                          + " workers");
+  impl_->coordinator = detail::spawn_coordinator(sys, std::move(cfg),
+                                                 opts.max_frame_size());
+  detail::track_actor(sys, impl_->coordinator);
+  try {
+    impl_->ask<bool>(detail::ready_atom::value);
+  } catch (...) {
+    impl_->joined = true; // the coordinator is killed with impl_
+    impl_.reset();
+    throw;
+  }
+}
+
+pool::pool(pool&&) noexcept = default;
+
+pool::~pool() {
+  if (!impl_ || impl_->joined)
+    return;
+  try {
+    if (impl_->state == facade_state::running)
+      close();
+    join();
+  } catch (...) {
+    // A destructor must not throw; the coordinator is stopped with impl_.
+  }
+}
+
+void pool::close() {
+  auto expected = facade_state::running;
+  if (impl_->state.compare_exchange_strong(expected, facade_state::closed))
+    caf::anon_send(impl_->coordinator, close_atom::value);
+}
+
+void pool::terminate() {
+  impl_->state = facade_state::terminated;
+  caf::anon_send(impl_->coordinator, terminate_atom::value);
+}
+
+void pool::join() {
+  if (impl_->state == facade_state::running)
+    throw bad_argument(errc::invalid_argument,
+                       "join() needs close() or terminate() first");
+  impl_->ask<pool_stats>(join_atom::value);
+  impl_->joined = true;
+}
+
+size_t pool::size() const noexcept {
+  return impl_->processes;
+}
+
+pool_stats pool::stats() const {
+  return impl_->ask<pool_stats>(stats_atom::value);
+}
+
+pool_actor pool::actor() const {
+  return caf::actor_cast<pool_actor>(impl_->coordinator);
+}
+
+caf::actor_system& pool::system() const noexcept {
+  return *impl_->sys;
+}
+
+detail::executor_ptr pool::executor() const {
+  return impl_->executor;
+}
+
+void pool::submit(const std::string& name,
+                  std::vector<detail::encoded_chunk> chunks,
+                  detail::job_ptr job) {
+  if (impl_->state != facade_state::running)
+    throw pool_not_running(errc::pool_not_running, "pool not running");
+  for (auto& c : chunks)
+    if (c.payload.size() + name.size() + frame_overhead > impl_->max_frame_size)
+      throw encoding_error(errc::encoding_failed,
+                           "encoded arguments of "
+                             + std::to_string(c.payload.size())
+                             + " bytes exceed the frame size limit");
+  if (chunks.empty())
+    return;
+  caf::anon_send(impl_->coordinator, detail::submit_atom::value, name,
+                 std::move(chunks), std::move(job));
+}
+
+void pool::open_stream(const std::string& name, detail::chunk_source src,
+                       std::shared_ptr<detail::stream_state> st) {
+  if (impl_->state != facade_state::running)
+    throw pool_not_running(errc::pool_not_running, "pool not running");
+  static std::atomic<uint64_t> next_sid{1};
+  auto sid = next_sid++;
+  auto budget = stream_budget_per_worker * impl_->processes;
+  auto coord = impl_->coordinator;
+  st->set_credit_sink(
+    [coord, sid](size_t n) {
+      caf::anon_send(coord, detail::credit_atom::value, sid, n);
+    },
+    budget / 8);
+  auto feeder = detail::spawn_feeder(*impl_->sys, coord, std::move(src));
+  detail::track_actor(*impl_->sys, feeder);
+  caf::anon_send(coord, detail::stream_atom::value, sid, name, feeder,
+                 detail::stream_job_ptr{std::move(st)}, budget);
+}
+
+} // namespace actorpool

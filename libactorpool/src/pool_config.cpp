@@ -1,0 +1,44 @@
+#include "internal/pool_config.hpp"
+
+#include "actorpool/cpu_count.hpp"
+#include "actorpool/exceptions.hpp"
+#include "internal/frame.hpp"
+
+namespace actorpool::detail {
+
+namespace {
+
+[[noreturn]] void reject(const std::string& what) {
+  throw bad_argument(errc::invalid_argument, what);
+}
+
+} // namespace
+
+pool_config make_pool_config(const pool_options& opts) {
+  pool_config cfg;
+  if (auto n = opts.processes()) {
+    if (*n < 1)
+      reject("processes must be at least 1");
+    cfg.processes = static_cast<size_t>(*n);
+  } else {
+    cfg.processes = cpu_count();
+  }
+  if (auto n = opts.max_tasks_per_child()) {
+    if (*n < 1)
+      reject("max_tasks_per_child must be at least 1");
+    cfg.max_tasks_per_child = static_cast<size_t>(*n);
+  }
+  if (opts.max_frame_size() < 4096)
+    reject("max_frame_size must be at least 4096 bytes");
+  if (opts.start_timeout().count() <= 0)
+    reject("start_timeout must be positive");
+  cfg.window = opts.window();
+  cfg.max_retries = opts.max_retries();
+  cfg.start_timeout = opts.start_timeout();
+  if (!opts.initializer_name().empty())
+    cfg.initializer = task_msg{0, opts.initializer_name(), 1,
+                               opts.initializer_args()};
+  return cfg;
+}
+
+} // namespace actorpool::detail

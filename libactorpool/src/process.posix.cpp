@@ -1,0 +1,171 @@
+#include "internal/process.hpp"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "actorpool/errc.hpp"
+
+extern char** environ;
+
+namespace actorpool::detail {
+
+namespace {
+
+caf::error os_error(const char* call, int code) {
+  return make_error(errc::system_error,
+                    std::string{call} + ": " + strerror(code));
+}
+
+// The environment of the child: ours without a stale worker variable, plus
+// the variable that turns the child into a worker of this process.
+std::vector<std::string> worker_environment() {
+  std::vector<std::string> env;
+  std::string prefix = std::string{worker_env_var} + "=";
+  for (char** e = environ; e && *e; ++e)
+    if (strncmp(*e, prefix.c_str(), prefix.size()) != 0)
+      env.emplace_back(*e);
+  env.emplace_back(prefix + std::to_string(worker_fd) + ","
+                   + std::to_string(getpid()));
+  return env;
+}
+
+std::vector<char*> as_argv(std::vector<std::string>& xs) {
+  std::vector<char*> result;
+  for (auto& x : xs)
+    result.push_back(x.data());
+  result.push_back(nullptr);
+  return result;
+}
+
+// posix_spawn attributes: empty signal mask and default dispositions for the
+// signals the parent (or CAF) may have changed, so the worker starts clean.
+int init_attributes(posix_spawnattr_t& attr) {
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2})
+    sigaddset(&defaults, sig);
+  int rc = posix_spawnattr_init(&attr);
+  if (rc == 0)
+    rc = posix_spawnattr_setsigmask(&attr, &none);
+  if (rc == 0)
+    rc = posix_spawnattr_setsigdefault(&attr, &defaults);
+  if (rc == 0)
+    rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK
+                                           | POSIX_SPAWN_SETSIGDEF);
+  return rc;
+}
+
+// The child's end becomes fd 3 (dup2 clears close-on-exec); every other
+// descriptor above 2 is closed, including ones we inherited without
+// close-on-exec, so the child holds no other worker's socket and sees EOF as
+// soon as the parent's end closes.
+int init_file_actions(posix_spawn_file_actions_t& fa, int child_end) {
+  int rc = posix_spawn_file_actions_init(&fa);
+  if (rc == 0)
+    rc = posix_spawn_file_actions_adddup2(&fa, child_end, worker_fd);
+  if (rc == 0)
+    rc = posix_spawn_file_actions_addclosefrom_np(&fa, worker_fd + 1);
+  return rc;
+}
+
+// Moves `fd` to a number above 3 so that dup2(fd, 3) is never a no-op that
+// would keep close-on-exec set.
+int above_worker_fd(int fd) {
+  if (fd > worker_fd)
+    return fd;
+  int moved = fcntl(fd, F_DUPFD_CLOEXEC, worker_fd + 1);
+  close_fd(fd);
+  return moved;
+}
+
+caf::expected<int> spawn_child(int child_end) {
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_t fa;
+  if (int rc = init_attributes(attr))
+    return os_error("posix_spawnattr", rc);
+  if (int rc = init_file_actions(fa, child_end)) {
+    posix_spawnattr_destroy(&attr);
+    return os_error("posix_spawn_file_actions", rc);
+  }
+  std::vector<std::string> args{program_invocation_name, "--actorpool-worker"};
+  auto env = worker_environment();
+  auto argv = as_argv(args);
+  auto envp = as_argv(env);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, "/proc/self/exe", &fa, &attr, argv.data(),
+                       envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0)
+    return os_error("posix_spawn", rc);
+  return static_cast<int>(pid);
+}
+
+} // namespace
+
+caf::expected<spawned_process> spawn_worker_process() {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    return os_error("socketpair", errno);
+  int child_end = above_worker_fd(sv[1]);
+  if (child_end < 0) {
+    close_fd(sv[0]);
+    return os_error("fcntl", errno);
+  }
+  auto pid = spawn_child(child_end);
+  close_fd(child_end);
+  if (!pid) {
+    close_fd(sv[0]);
+    return std::move(pid.error());
+  }
+  return spawned_process{*pid, sv[0]};
+}
+
+std::optional<exit_status> try_reap(int pid) {
+  int st = 0;
+  pid_t rc;
+  do {
+    rc = waitpid(pid, &st, WNOHANG);
+  } while (rc < 0 && errno == EINTR);
+  if (rc == 0)
+    return std::nullopt;
+  if (rc < 0)
+    return exit_status{0, false};
+  if (WIFSIGNALED(st))
+    return exit_status{-WTERMSIG(st), true};
+  return exit_status{WEXITSTATUS(st), true};
+}
+
+std::string describe(const exit_status& st) {
+  if (!st.known)
+    return "ended (status unknown)";
+  if (st.code >= 0)
+    return "exited with code " + std::to_string(st.code);
+  return "killed by signal " + std::to_string(-st.code) + " ("
+         + strsignal(-st.code) + ")";
+}
+
+void signal_process(int pid, int sig) {
+  if (pid > 0)
+    kill(pid, sig);
+}
+
+void close_fd(int fd) {
+  if (fd < 0)
+    return;
+  // On Linux the descriptor is released even when close() reports EINTR, so
+  // retrying could close a descriptor another thread just received.
+  close(fd);
+}
+
+} // namespace actorpool::detail

@@ -1,0 +1,130 @@
+#include "actorpool/detail/result_state.hpp"
+
+#include "actorpool/async_result.hpp"
+
+namespace actorpool::detail {
+
+job::~job() {
+  // nop
+}
+
+bool job::abandoned() const noexcept {
+  return false;
+}
+
+callback_executor::~callback_executor() {
+  // nop
+}
+
+result_state::result_state(size_t chunks, executor_ptr exec)
+  : remaining_(chunks), chunks_(chunks), exec_(std::move(exec)) {
+  if (chunks == 0) {
+    finished_ = true;
+    ready_ = true;
+  }
+}
+
+result_state::~result_state() {
+  // nop
+}
+
+void result_state::deliver(size_t index, uint32_t, std::string&& payload) {
+  std::unique_lock<std::mutex> guard{mtx_};
+  if (finished_ || index >= chunks_.size())
+    return;
+  chunks_[index] = std::move(payload);
+  if (--remaining_ == 0)
+    finish(guard);
+}
+
+void result_state::fail(size_t, const caf::error& err) {
+  std::unique_lock<std::mutex> guard{mtx_};
+  if (finished_)
+    return;
+  err_ = err;
+  finish(guard);
+}
+
+bool result_state::abandoned() const noexcept {
+  return abandoned_;
+}
+
+void result_state::finish(std::unique_lock<std::mutex>& guard) {
+  finished_ = true;
+  if (callbacks_.empty() || !exec_) {
+    ready_ = true;
+    guard.unlock();
+    cv_.notify_all();
+    return;
+  }
+  auto fns = std::move(callbacks_);
+  callbacks_.clear();
+  guard.unlock();
+  // Keep this state alive until the callbacks ran; `ready` is set after them.
+  auto self = std::static_pointer_cast<result_state>(shared_from_this());
+  exec_->post([self, fns{std::move(fns)}] {
+    for (auto& fn : fns)
+      fn();
+    self->make_ready();
+  });
+}
+
+void result_state::make_ready() {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    ready_ = true;
+  }
+  cv_.notify_all();
+}
+
+void result_state::wait() const {
+  std::unique_lock<std::mutex> guard{mtx_};
+  cv_.wait(guard, [this] { return ready_; });
+}
+
+bool result_state::wait_for(std::chrono::nanoseconds timeout) const {
+  std::unique_lock<std::mutex> guard{mtx_};
+  return cv_.wait_for(guard, timeout, [this] { return ready_; });
+}
+
+bool result_state::ready() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return ready_;
+}
+
+bool result_state::successful() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return ready_ && !err_;
+}
+
+caf::error result_state::error() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return finished_ ? err_ : caf::error{};
+}
+
+void result_state::on_complete(std::function<void()> fn) {
+  std::unique_lock<std::mutex> guard{mtx_};
+  if (!finished_) {
+    callbacks_.emplace_back(std::move(fn));
+    return;
+  }
+  if (ready_) {
+    guard.unlock();
+    fn();
+    return;
+  }
+  // Finished, callbacks still running: queue behind them.
+  guard.unlock();
+  exec_->post(std::move(fn));
+}
+
+void call_with_exception(const caf::error& err,
+                         const std::function<void(const std::exception&)>& fn) {
+  try {
+    throw_error(err);
+  } catch (const std::exception& e) {
+    fn(e);
+  }
+}
+
+} // namespace actorpool::detail

@@ -1,0 +1,173 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actorpool/detail/codec.hpp"
+#include "actorpool/detail/task_registry.hpp"
+#include "actorpool/errc.hpp"
+#include "actorpool/exceptions.hpp"
+#include "internal/atoms.hpp"
+#include "internal/messages.hpp"
+#include "internal/worker_runtime.hpp"
+
+namespace actorpool::detail {
+
+namespace {
+
+/// Results are sent as soon as this much task time has accumulated since the
+/// last send, so long tasks report promptly and tiny ones travel in batches.
+constexpr uint64_t flush_after_us = 200;
+
+result_msg failed(uint64_t id, errc code, std::string type_name,
+                  std::string message) {
+  failure_msg f{static_cast<uint8_t>(code), std::move(type_name),
+                std::move(message), static_cast<int32_t>(getpid())};
+  result_msg r;
+  r.id = id;
+  r.status = result_msg::failed;
+  encode_into(r.payload, f);
+  return r;
+}
+
+result_msg run_task(const task_msg& t) {
+  auto entry = find_task(t.name);
+  if (entry == nullptr)
+    return failed(t.id, errc::unknown_task, "",
+                  "no task named '" + t.name + "' in worker");
+  if (entry->ambiguous)
+    return failed(t.id, errc::unknown_task, "",
+                  "task name '" + t.name + "' is registered twice");
+  result_msg r;
+  r.id = t.id;
+  try {
+    entry->invoker->invoke(t.payload.data(), t.payload.size(), t.count,
+                           r.payload);
+  } catch (const codec_failure& e) {
+    return failed(t.id, e.code(), "", e.what());
+  } catch (const std::exception& e) {
+    return failed(t.id, errc::task_failed, current_exception_type_name(),
+                  e.what());
+  } catch (...) {
+    return failed(t.id, errc::task_failed, current_exception_type_name(),
+                  "exception not derived from std::exception");
+  }
+  return r;
+}
+
+result_msg timed_run(const task_msg& t) {
+  auto start = std::chrono::steady_clock::now();
+  auto r = run_task(t);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
+  r.exec_us = static_cast<uint32_t>(
+    std::min<int64_t>(us.count(), std::numeric_limits<uint32_t>::max()));
+  return r;
+}
+
+struct runner_state {
+  caf::actor broker;
+  cancel_set* cancelled = nullptr;
+  /// Set when the initializer failed: every task fails with this failure.
+  std::string init_error;
+  std::vector<result_msg> pending;
+  uint64_t unflushed_us = 0;
+  const char* name = "actorpool.task_runner";
+};
+
+using runner_actor = caf::stateful_actor<runner_state>;
+
+// Results go back to whoever sent the work: the broker.
+void remember_broker(runner_actor* self) {
+  if (!self->state.broker)
+    self->state.broker = caf::actor_cast<caf::actor>(self->current_sender());
+}
+
+void flush(runner_actor* self) {
+  auto& st = self->state;
+  if (st.pending.empty())
+    return;
+  self->send(st.broker, results_atom::value, std::move(st.pending));
+  st.pending.clear();
+  st.unflushed_us = 0;
+}
+
+result_msg handle(runner_actor* self, const task_msg& t) {
+  auto& st = self->state;
+  if (st.cancelled->take(t.id))
+    return failed(t.id, errc::cancelled, "", "cancelled before it started");
+  if (!st.init_error.empty())
+    return failed(t.id, errc::initializer_failed, "", st.init_error);
+  return timed_run(t);
+}
+
+void run_batch(runner_actor* self, std::vector<task_msg>& batch) {
+  auto& st = self->state;
+  for (auto& t : batch) {
+    st.pending.emplace_back(handle(self, t));
+    st.unflushed_us += st.pending.back().exec_us;
+    if (st.unflushed_us >= flush_after_us)
+      flush(self);
+  }
+  flush(self);
+}
+
+void run_initializer(runner_actor* self, const task_msg& t) {
+  auto r = timed_run(t);
+  if (r.status == result_msg::failed) {
+    failure_msg f;
+    decoder src{r.payload};
+    src.read(f);
+    self->state.init_error = f.type_name.empty()
+                               ? f.message
+                               : f.type_name + ": " + f.message;
+  }
+  self->state.pending.emplace_back(std::move(r));
+  flush(self);
+}
+
+} // namespace
+
+void cancel_set::add(uint64_t id) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  ids_.insert(id);
+}
+
+bool cancel_set::take(uint64_t id) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return ids_.erase(id) > 0;
+}
+
+namespace {
+
+caf::behavior task_runner(runner_actor* self, cancel_set* cancelled) {
+  self->state.cancelled = cancelled;
+  return {
+    [=](tasks_atom, std::vector<task_msg>& batch) {
+      remember_broker(self);
+      run_batch(self, batch);
+    },
+    [=](init_atom, const task_msg& t) {
+      remember_broker(self);
+      run_initializer(self, t);
+    },
+    [=](shutdown_atom) {
+      flush(self);
+      self->send(self->state.broker, bye_atom::value);
+      self->quit();
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_task_runner(caf::actor_system& sys, cancel_set* cancelled) {
+  return sys.spawn<caf::detached>(task_runner, cancelled);
+}
+
+} // namespace actorpool::detail
