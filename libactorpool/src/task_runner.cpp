@@ -157,6 +157,7 @@ caf::behavior task_runner(runner_actor* self, cancel_set* cancelled) {
       run_initializer(self, t);
     },
     [=](shutdown_atom) {
+      remember_broker(self);
       flush(self);
       self->send(self->state.broker, bye_atom::value);
       self->quit();

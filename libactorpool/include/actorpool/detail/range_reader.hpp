@@ -31,8 +31,17 @@ public:
     }
     out.payload.clear();
     out.count = 0;
-    for (; out.count < chunksize_ && *pos_ != *end_; ++*pos_) {
+    while (out.count < chunksize_) {
+      // Advance only when the next item is needed: an input that throws on
+      // advancing must not cost the chunk that is already complete.
+      if (consumed_) {
+        consumed_ = false;
+        ++*pos_;
+      }
+      if (*pos_ == *end_)
+        break;
       append_item<ArgsTuple, Star>(out.payload, **pos_);
+      consumed_ = true;
       ++out.count;
     }
     return out.count > 0;
@@ -46,6 +55,7 @@ private:
   uint32_t chunksize_;
   std::optional<iterator> pos_;
   std::optional<sentinel> end_;
+  bool consumed_ = false;
 };
 
 } // namespace actorpool::detail

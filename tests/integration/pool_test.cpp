@@ -1,0 +1,338 @@
+// Port of CPython's _TestPool (Lib/test/_test_multiprocessing.py): the
+// semantics of Pool.apply/map/starmap/imap/... for 1, 2 and 4 workers.
+
+#include "actorpool/pool.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/leak_check.hpp"
+#include "support/test_tasks.hpp"
+
+using namespace actorpool;
+using namespace actorpool::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+std::vector<int> iota_vec(int n) {
+  std::vector<int> xs(static_cast<size_t>(n));
+  std::iota(xs.begin(), xs.end(), 0);
+  return xs;
+}
+
+std::vector<int> squares(int n) {
+  auto xs = iota_vec(n);
+  for (auto& x : xs)
+    x = x * x;
+  return xs;
+}
+
+std::vector<std::tuple<int, int>> mul_args(int n) {
+  std::vector<std::tuple<int, int>> xs;
+  for (int i = 0; i < n; ++i)
+    xs.emplace_back(i, n - 1 - i);
+  return xs;
+}
+
+std::vector<int> mul_results(int n) {
+  std::vector<int> xs;
+  for (int i = 0; i < n; ++i)
+    xs.push_back(i * (n - 1 - i));
+  return xs;
+}
+
+double seconds_since(clock_type::time_point t0) {
+  return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+class pool_test : public process_test_p {};
+
+std::string worker_name(const ::testing::TestParamInfo<int>& info) {
+  return "workers_" + std::to_string(info.param);
+}
+
+} // namespace
+
+TEST_P(pool_test, apply) {
+  pool p{workers()};
+  EXPECT_EQ(p.apply(sqr, 5), 25);
+  EXPECT_EQ(p.apply(mul, 3, 4), 12);
+}
+
+TEST_P(pool_test, map) {
+  pool p{workers()};
+  EXPECT_EQ(p.map(sqr, iota_vec(10)), squares(10));
+  EXPECT_EQ(p.map(sqr, iota_vec(100), 20), squares(100));
+}
+
+TEST_P(pool_test, starmap) {
+  pool p{workers()};
+  EXPECT_EQ(p.starmap(mul, mul_args(10)), mul_results(10));
+  EXPECT_EQ(p.starmap(mul, mul_args(100), 20), mul_results(100));
+}
+
+TEST_P(pool_test, starmap_async) {
+  pool p{workers()};
+  EXPECT_EQ(p.starmap_async(mul, mul_args(100)).get(), mul_results(100));
+}
+
+TEST_P(pool_test, map_async) {
+  pool p{workers()};
+  EXPECT_EQ(p.map_async(sqr, iota_vec(10)).get(), squares(10));
+}
+
+TEST_P(pool_test, map_async_callbacks) {
+  pool p{workers()};
+  std::vector<std::vector<int>> values;
+  std::vector<std::string> errors;
+  p.map_async(parse_int, std::vector<std::string>{"1"})
+    .on_success([&](const std::vector<int>& v) { values.push_back(v); })
+    .on_error([&](const std::exception& e) { errors.push_back(e.what()); })
+    .wait();
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(values[0], std::vector<int>{1});
+  EXPECT_TRUE(errors.empty());
+  bool was_value_error = false;
+  p.map_async(parse_int, std::vector<std::string>{"a"})
+    .on_success([&](const std::vector<int>& v) { values.push_back(v); })
+    .on_error([&](const std::exception& e) {
+      was_value_error = dynamic_cast<const value_error*>(&e) != nullptr;
+      errors.push_back(e.what());
+    })
+    .wait();
+  EXPECT_EQ(values.size(), 1u);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(was_value_error);
+}
+
+TEST_P(pool_test, map_unsendable) {
+  // Python issue #19425: failing to serialize must not hang.
+  pool p{workers()};
+  std::vector<unsendable> xs(10);
+  EXPECT_THROW(p.map(accepts_unsendable, xs), encoding_error);
+  EXPECT_EQ(p.apply(sqr, 3), 9);
+}
+
+TEST_P(pool_test, map_chunksize) {
+  pool p{workers()};
+  auto res = p.map_async(sqr, std::vector<int>{}, 1);
+  EXPECT_TRUE(res.wait(5s)) << "map_async with chunksize stalled on empty list";
+  EXPECT_EQ(res.get(), std::vector<int>{});
+}
+
+TEST_P(pool_test, map_handle_iterable_exception) {
+  pool p{workers()};
+  // The exception seen at the very first item, twice (reentrancy).
+  EXPECT_THROW(p.map(sqr, throwing_range(1, -1), 1), say_when_error);
+  EXPECT_THROW(p.map(sqr, throwing_range(1, -1), 1), say_when_error);
+  EXPECT_THROW(p.map(sqr, throwing_range(10, 3), 1), say_when_error);
+  EXPECT_THROW(p.map(sqr, throwing_range(1, 0), 1), say_when_error);
+  EXPECT_EQ(p.map(sqr, iota_vec(3)), squares(3));
+}
+
+TEST_P(pool_test, async) {
+  pool p{workers()};
+  auto res = p.apply_async(sqr_wait, 7, 0.2);
+  auto t0 = clock_type::now();
+  EXPECT_EQ(res.get(), 49);
+  auto elapsed = seconds_since(t0);
+  EXPECT_GT(elapsed, 0.1);
+  EXPECT_LT(elapsed, 2.0);
+}
+
+TEST_P(pool_test, async_timeout) {
+  pool p{workers()};
+  auto res = p.apply_async(sqr_wait, 6, 30.0);
+  auto t0 = clock_type::now();
+  EXPECT_THROW(res.get(200ms), timeout_error);
+  auto elapsed = seconds_since(t0);
+  EXPECT_GE(elapsed, 0.19);
+  EXPECT_LT(elapsed, 2.0);
+  EXPECT_FALSE(res.ready());
+  p.terminate();
+  p.join();
+  EXPECT_THROW(res.get(), cancelled_error);
+}
+
+TEST_P(pool_test, imap) {
+  pool p{workers()};
+  std::vector<int> got;
+  for (auto x : p.imap(sqr, iota_vec(10)))
+    got.push_back(x);
+  EXPECT_EQ(got, squares(10));
+  auto it = p.imap(sqr, iota_vec(10));
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(it.next(), i * i);
+  EXPECT_EQ(it.next(), std::nullopt);
+  auto it2 = p.imap(sqr, iota_vec(1000), 100);
+  for (int i = 0; i < 1000; ++i)
+    ASSERT_EQ(it2.next(), i * i);
+  EXPECT_EQ(it2.next(), std::nullopt);
+}
+
+TEST_P(pool_test, imap_handle_iterable_exception) {
+  pool p{workers()};
+  auto it = p.imap(sqr, throwing_range(1, -1), 1);
+  EXPECT_THROW(it.next(), say_when_error);
+  auto it2 = p.imap(sqr, throwing_range(1, -1), 1);
+  EXPECT_THROW(it2.next(), say_when_error);
+  auto it3 = p.imap(sqr, throwing_range(10, 3), 1);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(it3.next(), i * i);
+  EXPECT_THROW(it3.next(), say_when_error);
+  // The exception comes at the start of the failing chunk's results.
+  auto it4 = p.imap(sqr, throwing_range(20, 7), 2);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(it4.next(), i * i);
+  EXPECT_THROW(it4.next(), say_when_error);
+  auto it5 = p.imap(sqr, throwing_range(20, 7), 4);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(it5.next(), i * i);
+  EXPECT_THROW(it5.next(), say_when_error);
+}
+
+TEST_P(pool_test, imap_unordered) {
+  pool p{workers()};
+  std::vector<int> got;
+  for (auto x : p.imap_unordered(sqr, iota_vec(10)))
+    got.push_back(x);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, squares(10));
+  got.clear();
+  for (auto x : p.imap_unordered(sqr, iota_vec(1000), 100))
+    got.push_back(x);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, squares(1000));
+}
+
+TEST_P(pool_test, imap_unordered_handle_iterable_exception) {
+  pool p{workers()};
+  auto it = p.imap_unordered(sqr, throwing_range(1, -1), 1);
+  EXPECT_THROW(it.next(), say_when_error);
+  auto it2 = p.imap_unordered(sqr, throwing_range(1, -1), 1);
+  EXPECT_THROW(it2.next(), say_when_error);
+  for (auto [total, when, chunksize] :
+       {std::tuple{10, 3, 1}, std::tuple{20, 7, 2}}) {
+    auto expected = squares(total);
+    auto it3 = p.imap_unordered(sqr, throwing_range(total, when), chunksize);
+    auto consume = [&] {
+      for (int i = 0; i < total; ++i) {
+        auto value = it3.next();
+        ASSERT_TRUE(value.has_value());
+        auto pos = std::find(expected.begin(), expected.end(), *value);
+        ASSERT_NE(pos, expected.end());
+        expected.erase(pos);
+      }
+    };
+    EXPECT_THROW(consume(), say_when_error);
+  }
+}
+
+TEST(pool_make, rejects_bad_process_counts) {
+  EXPECT_THROW(pool{-1}, bad_argument);
+  EXPECT_THROW(pool{0}, bad_argument);
+}
+
+TEST_P(pool_test, make_pool) {
+  pool p{workers()};
+  EXPECT_EQ(p.size(), static_cast<size_t>(workers()));
+  EXPECT_EQ(p.stats().pids.size(), static_cast<size_t>(workers()));
+  p.close();
+  p.join();
+}
+
+TEST_P(pool_test, terminate) {
+  // Slow tasks that take "forever": terminate must not wait for them.
+  pool p{workers()};
+  auto res = p.map_async(sleep_seconds, std::vector<double>(10000, 60.0), 1);
+  auto t0 = clock_type::now();
+  p.terminate();
+  p.join();
+  EXPECT_LT(seconds_since(t0), 10.0);
+  EXPECT_THROW(res.get(), cancelled_error);
+}
+
+TEST_P(pool_test, empty_iterable) {
+  pool p{workers()};
+  std::vector<int> empty;
+  EXPECT_EQ(p.map(sqr, empty), std::vector<int>{});
+  EXPECT_EQ(p.imap(sqr, empty).next(), std::nullopt);
+  EXPECT_EQ(p.imap_unordered(sqr, empty).next(), std::nullopt);
+  EXPECT_EQ(p.map_async(sqr, empty).get(), std::vector<int>{});
+  p.close();
+  p.join();
+}
+
+TEST_P(pool_test, context) {
+  // Python's `with Pool() as p` terminates; our destructor closes and joins,
+  // so work submitted before the end of the scope still completes.
+  async_result<std::vector<int>> r;
+  {
+    pool p{workers()};
+    r = p.map_async(worker_pid_wait, std::vector<double>{0.05, 0.05, 0.05});
+  }
+  EXPECT_TRUE(r.ready());
+  pool p{workers()};
+  p.close();
+  EXPECT_THROW(p.map_async(sqr, iota_vec(10)), pool_not_running);
+  p.join();
+}
+
+TEST_P(pool_test, traceback) {
+  pool p{workers()};
+  try {
+    p.apply(raise_runtime_error, std::string{"123"});
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "123");
+    auto info = dynamic_cast<const remote_failure*>(&e);
+    ASSERT_NE(info, nullptr);
+    EXPECT_EQ(info->type_name(), "std::runtime_error");
+    EXPECT_EQ(info->message(), "123");
+    auto pids = p.stats().pids;
+    EXPECT_NE(std::find(pids.begin(), pids.end(), info->pid()), pids.end());
+  }
+  // An exception of the input itself is raised here, not in a worker.
+  try {
+    p.map(sqr, throwing_range(1, -1), 1);
+    FAIL() << "expected say_when_error";
+  } catch (const say_when_error& e) {
+    EXPECT_EQ(dynamic_cast<const remote_failure*>(&e), nullptr);
+  }
+}
+
+TEST_P(pool_test, wrapped_exception) {
+  pool p{workers()};
+  EXPECT_THROW(p.apply(raise_runtime_error, std::string{"foo"}),
+               std::runtime_error);
+}
+
+TEST_P(pool_test, map_no_failfast) {
+  // Python issue #23992: a failing map must not make join() deadlock.
+  auto t0 = clock_type::now();
+  pool p{workers()};
+  EXPECT_THROW(p.map(raise_large_value_error, std::vector<double>{0.0, 0.3}),
+               value_error);
+  p.close();
+  p.join();
+  EXPECT_GT(seconds_since(t0), 0.25); // join waited for the slow task
+}
+
+TEST_P(pool_test, enter_after_terminate) {
+  pool p{workers()};
+  p.terminate();
+  EXPECT_THROW(p.apply(sqr, 1), pool_not_running);
+  p.join();
+}
+
+INSTANTIATE_TEST_SUITE_P(cpython, pool_test, ::testing::Values(1, 2, 4),
+                         worker_name);

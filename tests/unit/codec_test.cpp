@@ -1,0 +1,7 @@
+#include "actorpool/detail/codec.hpp"
+
+#include <gtest/gtest.h>
+
+TEST(codec, placeholder) {
+  SUCCEED();
+}

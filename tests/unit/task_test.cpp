@@ -1,0 +1,5 @@
+#include <gtest/gtest.h>
+
+TEST(task, placeholder) {
+  SUCCEED();
+}
