@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "actorpool/task.hpp"
@@ -12,6 +13,20 @@ namespace actorpool::test {
 namespace {
 
 int marker = 0;
+
+// Lets tests make worker processes fail to start: a worker process started
+// with ACTORPOOL_TEST_WORKER_EXIT=<code> exits with that code while static
+// initializers run; with ACTORPOOL_TEST_WORKER_HANG set it never gets going.
+const bool worker_start_hooks = [] {
+  if (std::getenv("ACTORPOOL_WORKER") == nullptr)
+    return false;
+  if (auto code = std::getenv("ACTORPOOL_TEST_WORKER_EXIT"))
+    _exit(std::atoi(code));
+  if (std::getenv("ACTORPOOL_TEST_WORKER_HANG") != nullptr)
+    for (;;)
+      pause();
+  return true;
+}();
 
 void pause_for(double s) {
   std::this_thread::sleep_for(std::chrono::duration<double>(s));
@@ -71,6 +86,10 @@ void set_marker(int value) {
 }
 
 int read_marker() {
+  return marker;
+}
+
+int read_marker_of(int) {
   return marker;
 }
 
@@ -150,6 +169,7 @@ ACTORPOOL_TASK(actorpool::test::worker_pid)
 ACTORPOOL_TASK(actorpool::test::worker_pid_wait)
 ACTORPOOL_TASK(actorpool::test::set_marker)
 ACTORPOOL_TASK(actorpool::test::read_marker)
+ACTORPOOL_TASK(actorpool::test::read_marker_of)
 ACTORPOOL_TASK(actorpool::test::failing_initializer)
 ACTORPOOL_TASK(actorpool::test::scale_point)
 ACTORPOOL_TASK(actorpool::test::repeat)

@@ -67,6 +67,7 @@ int worker_pid();
 int worker_pid_wait(double wait_s);
 void set_marker(int value);
 int read_marker();
+int read_marker_of(int ignored);
 void failing_initializer();
 point scale_point(point p, int k);
 std::string repeat(std::string s, int n);

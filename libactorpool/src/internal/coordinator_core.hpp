@@ -233,7 +233,9 @@ private:
   std::vector<std::function<void(const caf::error&)>> ready_waiters_;
   bool initially_ready_ = false;
   unsigned consecutive_start_failures_ = 0;
-  double avg_exec_us_ = 1000.0;
+  /// Moving average of the chunk run time; starts as a long chunk, so the
+  /// first chunks spread over the workers one by one.
+  double avg_exec_us_ = 5000.0;
   pool_stats counters_;
 };
 

@@ -1,0 +1,48 @@
+// Python's `Pool.map` over a list:
+//
+//     def f(x): return x * x
+//     with Pool(5) as p:
+//         print(p.map(f, [1, 2, 3]))
+//
+// Usage: actorpool-pool-map [--workers N] [--items N]
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <numeric>
+#include <vector>
+
+#include <actorpool/all.hpp>
+
+namespace {
+
+long f(long x) {
+  return x * x;
+}
+
+} // namespace
+
+ACTORPOOL_TASK(f)
+
+int main(int argc, char** argv) {
+  long workers = 5;
+  long items = 20;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--workers") == 0)
+      workers = std::atol(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--items") == 0)
+      items = std::atol(argv[i + 1]);
+  }
+  std::vector<long> xs(static_cast<size_t>(items));
+  std::iota(xs.begin(), xs.end(), 1);
+  actorpool::pool p{workers};
+  auto ys = p.map(f, xs);
+  std::printf("map(f, [1..%ld]) on %ld workers = [", items, workers);
+  for (size_t i = 0; i < ys.size(); ++i)
+    std::printf(i == 0 ? "%ld" : ", %ld", ys[i]);
+  std::printf("]\n");
+  for (size_t i = 0; i < ys.size(); ++i)
+    if (ys[i] != xs[i] * xs[i])
+      return 1;
+  return 0;
+}

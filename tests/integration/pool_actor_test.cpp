@@ -1,0 +1,117 @@
+// The pool as a typed CAF actor (pool_actor), used from other actors of an
+// actor system of the caller's.
+
+#include "actorpool/pool_actor.hpp"
+
+#include <numeric>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
+#include <gtest/gtest.h>
+
+#include "actorpool/pool.hpp"
+#include "support/leak_check.hpp"
+#include "support/test_tasks.hpp"
+
+using namespace actorpool;
+using namespace actorpool::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct user_config : caf::actor_system_config {
+  user_config() {
+    load<caf::io::middleman>();
+    set("scheduler.max-threads", 2);
+  }
+};
+
+class pool_actor_test : public process_test {
+protected:
+  user_config cfg;
+  caf::actor_system sys{cfg};
+};
+
+template <class T>
+caf::expected<T> request_value(caf::actor_system& sys, const pool_actor& p,
+                               task_call call) {
+  caf::scoped_actor self{sys};
+  caf::expected<T> result{caf::sec::request_timeout};
+  self->request(p, 30s, std::move(call))
+    .receive([&](const task_reply& r) { result = r.as<T>(); },
+             [&](caf::error& err) { result = std::move(err); });
+  return result;
+}
+
+pool_stats close_and_join(caf::actor_system& sys, const pool_actor& p) {
+  caf::scoped_actor self{sys};
+  self->send(p, close_atom::value);
+  pool_stats stats;
+  self->request(p, 30s, join_atom::value)
+    .receive([&](pool_stats& s) { stats = std::move(s); },
+             [&](caf::error& err) { FAIL() << render(err); });
+  return stats;
+}
+
+} // namespace
+
+TEST_F(pool_actor_test, call_and_map) {
+  auto p = spawn_pool(sys, pool_options{}.processes(2));
+  auto y = request_value<int>(sys, p, make_call(sqr, 9));
+  ASSERT_TRUE(y) << render(y.error());
+  EXPECT_EQ(*y, 81);
+  std::vector<int> xs(50);
+  std::iota(xs.begin(), xs.end(), 0);
+  auto ys = request_value<std::vector<int>>(sys, p, make_map_call(sqr, xs, 7));
+  ASSERT_TRUE(ys) << render(ys.error());
+  ASSERT_EQ(ys->size(), 50u);
+  EXPECT_EQ((*ys)[49], 49 * 49);
+  auto stats = close_and_join(sys, p);
+  EXPECT_EQ(stats.completed, 1u + 8u);
+  caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(pool_actor_test, task_failure_is_an_error_response) {
+  auto p = spawn_pool(sys, pool_options{}.processes(1));
+  auto y = request_value<int>(sys, p, make_call(raising));
+  ASSERT_FALSE(y);
+  EXPECT_EQ(y.error().category(), errc_category);
+  EXPECT_EQ(static_cast<errc>(y.error().code()), errc::task_failed);
+  EXPECT_THROW(throw_error(y.error()), key_error);
+  close_and_join(sys, p);
+  caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(pool_actor_test, wrong_result_type_is_an_encoding_error) {
+  auto p = spawn_pool(sys, pool_options{}.processes(1));
+  caf::scoped_actor self{sys};
+  self->request(p, 30s, make_call(repeat, std::string{"x"}, 3))
+    .receive(
+      [&](const task_reply& r) {
+        EXPECT_EQ(r.as<std::string>(), "xxx");
+        EXPECT_THROW(r.as<point>(), encoding_error);
+      },
+      [&](caf::error& err) { FAIL() << render(err); });
+  close_and_join(sys, p);
+  caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(pool_actor_test, killing_the_actor_stops_its_workers) {
+  auto p = spawn_pool(sys, pool_options{}.processes(2));
+  auto y = request_value<int>(sys, p, make_call(sqr, 3));
+  ASSERT_TRUE(y);
+  caf::scoped_actor self{sys};
+  self->monitor(p);
+  self->send_exit(p, caf::exit_reason::kill);
+  self->receive([](const caf::down_msg&) {});
+  EXPECT_TRUE(child_pids().empty());
+}
+
+TEST_F(pool_actor_test, blocking_pool_in_a_user_system) {
+  pool p{sys, pool_options{}.processes(2)};
+  EXPECT_EQ(&p.system(), &sys);
+  EXPECT_EQ(p.apply(mul, 6, 7), 42);
+}
