@@ -4,8 +4,9 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
 
-#include "actorpool/exceptions.hpp"
+#include "actorpool/detail/result_state.hpp"
 #include "internal/atoms.hpp"
 #include "internal/message_types.hpp"
 #include "internal/pool_actors.hpp"
@@ -14,25 +15,16 @@ namespace actorpool::detail {
 
 namespace {
 
-// A callback that throws must not take the other callbacks down with it
-// (in Python it kills the result handler thread and hangs the pool).
-void run_guarded(const std::string& owner, const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    fprintf(stderr, "actorpool: a callback of %s threw %s: %s\n", owner.c_str(),
-            current_exception_type_name().c_str(), e.what());
-  } catch (...) {
-    fprintf(stderr, "actorpool: a callback of %s threw %s\n", owner.c_str(),
-            current_exception_type_name().c_str());
-  }
-}
+struct runner_state {
+  /// Shows up as the actor's name, e.g. "callbacks of pool of 4 workers".
+  std::string name;
+};
 
-caf::behavior callback_runner(caf::event_based_actor* self, std::string owner) {
+caf::behavior callback_runner(caf::stateful_actor<runner_state>* self,
+                              std::string owner) {
+  self->state.name = "callbacks of " + std::move(owner);
   return {
-    [owner](run_atom, const std::function<void()>& fn) {
-      run_guarded(owner, fn);
-    },
+    [](run_atom, const std::function<void()>& fn) { run_callback(fn); },
     [=](stop_atom) { self->quit(); },
   };
 }

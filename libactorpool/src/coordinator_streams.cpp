@@ -141,13 +141,15 @@ void coordinator_core::terminate() {
   state_ = pool_state::terminated;
   auto err = make_error(errc::terminated, std::string{"pool terminated"});
   fail_queued(err);
-  for (auto& kvp : workers_)
-    for (auto id : kvp.second.in_flight) {
+  for (auto& kvp : workers_) {
+    auto ids = std::move(kvp.second.in_flight);
+    kvp.second.in_flight.clear();
+    for (auto id : ids) {
       auto i = tasks_.find(id);
       if (i != tasks_.end())
-        finish_task(i->second, err, {});
+        finish_erase(i, err);
     }
-  tasks_.clear();
+  }
   std::vector<uint64_t> sids;
   for (auto& kvp : streams_)
     sids.push_back(kvp.first);

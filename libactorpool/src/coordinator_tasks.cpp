@@ -44,11 +44,11 @@ coordinator_core::coordinator_core(pool_config cfg, coordinator_env& env)
 caf::error coordinator_core::submit(const std::string& name,
                                     std::vector<encoded_chunk> chunks,
                                     job_ptr job) {
+  if (broken_)
+    return broken_;
   if (state_ != pool_state::running)
     return make_error(errc::pool_not_running,
                       std::string{"pool is closed or terminated"});
-  if (broken_)
-    return broken_;
   for (size_t i = 0; i < chunks.size(); ++i)
     queue_.push_back(enqueue(name, std::move(chunks[i]), job, i, 0));
   dispatch();
@@ -112,10 +112,8 @@ void coordinator_core::dispatch() {
     }
     if (i->second.owner->abandoned()) {
       queue_.pop_front();
-      finish_task(i->second,
-                  make_error(errc::cancelled, std::string{"result abandoned"}),
-                  {});
-      tasks_.erase(i);
+      finish_erase(i, make_error(errc::cancelled,
+                                 std::string{"result abandoned"}));
       continue;
     }
     auto w = pick_worker();
@@ -174,10 +172,18 @@ void coordinator_core::complete(worker_rec& w, result_msg& r) {
   w.in_flight_bytes -= std::min(w.in_flight_bytes, t.payload.size());
   record_exec(r.exec_us);
   if (r.status == result_msg::ok)
-    finish_task(t, caf::none, std::move(r.payload));
+    finish_erase(i, caf::none, std::move(r.payload));
   else
-    finish_task(t, failure_to_error(r.payload), {});
+    finish_erase(i, failure_to_error(r.payload));
+}
+
+// Finishing a chunk may end its stream, which edits tasks_ and queue_: the
+// record leaves the table before its owner hears about it.
+void coordinator_core::finish_erase(task_map::iterator i, const caf::error& err,
+                                    std::string&& payload) {
+  auto t = std::move(i->second);
   tasks_.erase(i);
+  finish_task(t, err, std::move(payload));
 }
 
 void coordinator_core::finish_task(task_rec& t, const caf::error& err,
@@ -194,14 +200,15 @@ void coordinator_core::finish_task(task_rec& t, const caf::error& err,
 }
 
 void coordinator_core::fail_queued(const caf::error& err) {
-  for (auto id : queue_) {
+  // Finishing a chunk may end its stream, which edits queue_ and tasks_:
+  // work on a detached copy and look every id up again.
+  std::deque<uint64_t> ids;
+  ids.swap(queue_);
+  for (auto id : ids) {
     auto i = tasks_.find(id);
-    if (i == tasks_.end())
-      continue;
-    finish_task(i->second, err, {});
-    tasks_.erase(i);
+    if (i != tasks_.end())
+      finish_erase(i, err);
   }
-  queue_.clear();
 }
 
 void coordinator_core::record_exec(uint32_t exec_us) {

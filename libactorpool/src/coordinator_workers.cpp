@@ -10,8 +10,13 @@ namespace actorpool::detail {
 
 namespace {
 
-/// Consecutive start failures after which a running pool gives up.
-constexpr unsigned max_start_failures = 3;
+/// Consecutive start failures after which a running pool gives up: after
+/// 10 + 40 + 160 + 640 ms of retrying.
+constexpr unsigned max_start_failures = 5;
+
+std::chrono::milliseconds respawn_delay(unsigned failures) {
+  return std::chrono::milliseconds{10u << (2 * (failures - 1))};
+}
 
 /// Reap polling: first retry after 1 ms, doubling up to 64 ms.
 std::chrono::milliseconds reap_delay(unsigned attempt) {
@@ -25,7 +30,7 @@ coordinator_env::~coordinator_env() {
 }
 
 void coordinator_core::start() {
-  for (size_t i = 0; i < cfg_.processes; ++i)
+  for (size_t i = 0; i < cfg_.processes && !broken_; ++i)
     start_worker();
 }
 
@@ -71,10 +76,6 @@ void coordinator_core::on_hello(uint64_t wid, const hello_msg& msg) {
 void coordinator_core::become_ready(worker_rec& w) {
   w.state = worker_state::ready;
   consecutive_start_failures_ = 0;
-  if (state_ != pool_state::running && tasks_.empty()) {
-    begin_exit(w);
-    return;
-  }
   if (!initially_ready_) {
     size_t ready = 0;
     for (auto& kvp : workers_)
@@ -82,6 +83,10 @@ void coordinator_core::become_ready(worker_rec& w) {
         ++ready;
     if (ready >= cfg_.processes)
       notify_ready(caf::none);
+  }
+  if (state_ != pool_state::running && tasks_.empty()) {
+    begin_exit(w);
+    return;
   }
   dispatch();
 }
@@ -142,6 +147,11 @@ void coordinator_core::try_reap(worker_rec& w) {
 }
 
 void coordinator_core::on_timer(timer_kind kind, uint64_t wid) {
+  if (kind == timer_kind::respawn) {
+    if (needs_replacement())
+      start_worker();
+    return;
+  }
   auto w = find_worker(wid);
   if (w == nullptr)
     return;
@@ -158,6 +168,8 @@ void coordinator_core::on_timer(timer_kind kind, uint64_t wid) {
       break;
     case timer_kind::kill:
       env_.signal(w->pid, SIGKILL);
+      break;
+    default:
       break;
   }
 }
@@ -201,25 +213,24 @@ void coordinator_core::requeue_or_fail(worker_rec& w, const exit_status& st) {
       queue_.push_front(id); // oldest first, ahead of newer work
       continue;
     }
-    finish_task(t,
-                make_error(errc::worker_died,
-                           "worker " + std::to_string(w.pid) + " "
-                             + describe(st) + " while running this task ("
-                             + std::to_string(t.attempts) + " attempts)"),
-                {});
-    tasks_.erase(i);
+    finish_erase(i, make_error(errc::worker_died,
+                               "worker " + std::to_string(w.pid) + " "
+                                 + describe(st) + " while running this task ("
+                                 + std::to_string(t.attempts) + " attempts)"));
   }
   w.in_flight.clear();
 }
 
+// Before the pool was ever ready a start failure is final (the constructor
+// reports it); later, replacements are retried with growing delays.
 void coordinator_core::start_failed(const caf::error& err) {
   if (!initially_ready_
       || ++consecutive_start_failures_ >= max_start_failures) {
     break_pool(err);
     return;
   }
-  if (needs_replacement())
-    start_worker();
+  env_.schedule(respawn_delay(consecutive_start_failures_), timer_kind::respawn,
+                0);
 }
 
 void coordinator_core::break_pool(const caf::error& err) {

@@ -147,6 +147,14 @@ std::string context_text(const caf::error& err) {
   }
 }
 
+// what() of our exceptions is render(err): "actorpool::<code>: <context>".
+std::string strip_prefix(errc code, const std::string& what) {
+  auto prefix = std::string{"actorpool::"} + to_string(code) + ": ";
+  if (what.compare(0, prefix.size(), prefix) == 0)
+    return what.substr(prefix.size());
+  return what;
+}
+
 } // namespace
 
 void throw_error(const caf::error& err) {
@@ -166,7 +174,7 @@ caf::error error_from_exception(std::exception_ptr ep) {
     return make_error(errc::task_failed, e.type_name(), e.message(),
                       static_cast<int32_t>(e.pid()));
   } catch (const error& e) {
-    return make_error(e.code(), std::string{e.what()});
+    return make_error(e.code(), strip_prefix(e.code(), e.what()));
   } catch (const detail::codec_failure& e) {
     return make_error(e.code(), std::string{e.what()});
   } catch (const std::exception& e) {

@@ -2,6 +2,8 @@
 
 #include "actorpool/async_result.hpp"
 
+#include <cstdio>
+
 namespace actorpool::detail {
 
 job::~job() {
@@ -17,7 +19,8 @@ callback_executor::~callback_executor() {
 }
 
 result_state::result_state(size_t chunks, executor_ptr exec)
-  : remaining_(chunks), chunks_(chunks), exec_(std::move(exec)) {
+  : remaining_(chunks), chunks_(chunks), delivered_(chunks, false),
+    exec_(std::move(exec)) {
   if (chunks == 0) {
     finished_ = true;
     ready_ = true;
@@ -30,8 +33,9 @@ result_state::~result_state() {
 
 void result_state::deliver(size_t index, uint32_t, std::string&& payload) {
   std::unique_lock<std::mutex> guard{mtx_};
-  if (finished_ || index >= chunks_.size())
+  if (finished_ || index >= chunks_.size() || delivered_[index])
     return;
+  delivered_[index] = true;
   chunks_[index] = std::move(payload);
   if (--remaining_ == 0)
     finish(guard);
@@ -51,22 +55,23 @@ bool result_state::abandoned() const noexcept {
 
 void result_state::finish(std::unique_lock<std::mutex>& guard) {
   finished_ = true;
-  if (callbacks_.empty() || !exec_) {
-    ready_ = true;
-    guard.unlock();
-    cv_.notify_all();
-    return;
-  }
   auto fns = std::move(callbacks_);
   callbacks_.clear();
   guard.unlock();
-  // Keep this state alive until the callbacks ran; `ready` is set after them.
-  auto self = std::static_pointer_cast<result_state>(shared_from_this());
-  exec_->post([self, fns{std::move(fns)}] {
+  if (fns.empty()) {
+    make_ready();
+  } else if (!exec_) {
     for (auto& fn : fns)
-      fn();
-    self->make_ready();
-  });
+      run_callback(fn);
+    make_ready();
+  } else {
+    // One message per callback, so one that throws cannot hold back the
+    // others; `ready` follows them, and the state lives until then.
+    for (auto& fn : fns)
+      exec_->post(std::move(fn));
+    auto self = std::static_pointer_cast<result_state>(shared_from_this());
+    exec_->post([self] { self->make_ready(); });
+  }
 }
 
 void result_state::make_ready() {
@@ -116,6 +121,18 @@ void result_state::on_complete(std::function<void()> fn) {
   // Finished, callbacks still running: queue behind them.
   guard.unlock();
   exec_->post(std::move(fn));
+}
+
+void run_callback(const std::function<void()>& fn) noexcept {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    fprintf(stderr, "actorpool: a callback threw %s: %s\n",
+            current_exception_type_name().c_str(), e.what());
+  } catch (...) {
+    fprintf(stderr, "actorpool: a callback threw %s\n",
+            current_exception_type_name().c_str());
+  }
 }
 
 void call_with_exception(const caf::error& err,

@@ -36,8 +36,8 @@ protected:
 };
 
 template <class T>
-caf::expected<T> request_value(caf::actor_system& sys, const pool_actor& p,
-                               task_call call) {
+caf::expected<T>
+request_value(caf::actor_system& sys, const pool_actor& p, task_call call) {
   caf::scoped_actor self{sys};
   caf::expected<T> result{caf::sec::request_timeout};
   self->request(p, 30s, std::move(call))

@@ -61,8 +61,8 @@ TEST_P(pool_worker_test, unsendable_result) {
     bool was_encoding_error = false;
     auto res = p.apply_async(unsendable_result)
                  .on_error([&](const std::exception& e) {
-                   was_encoding_error
-                     = dynamic_cast<const encoding_error*>(&e) != nullptr;
+                   was_encoding_error = dynamic_cast<const encoding_error*>(&e)
+                                        != nullptr;
                  });
     EXPECT_THROW(res.get(), encoding_error);
     EXPECT_TRUE(was_encoding_error);
@@ -139,8 +139,8 @@ TEST_P(pool_worker_test, initializer_runs_in_replacements) {
 class pool_initializer : public process_test {};
 
 TEST_F(pool_initializer, failing_initializer_fails_construction) {
-  EXPECT_THROW(pool(pool_options{}.processes(2).initializer(
-                 failing_initializer)),
+  EXPECT_THROW(pool(
+                 pool_options{}.processes(2).initializer(failing_initializer)),
                start_error);
 }
 
@@ -205,8 +205,9 @@ TEST_P(pool_worker_test, user_types_round_trip) {
   EXPECT_EQ(q.y, -6);
   EXPECT_EQ(q.label, "p*3");
   std::vector<point> ps{{1, 1, "a"}, {2, 2, "b"}};
-  auto scaled = p.starmap(scale_point, std::vector<std::tuple<point, int>>{
-                                         {ps[0], 2}, {ps[1], 5}});
+  auto scaled = p.starmap(scale_point,
+                          std::vector<std::tuple<point, int>>{{ps[0], 2},
+                                                              {ps[1], 5}});
   ASSERT_EQ(scaled.size(), 2u);
   EXPECT_EQ(scaled[1].x, 10);
   EXPECT_EQ(scaled[1].label, "b*5");
@@ -258,5 +259,5 @@ TEST_P(pool_worker_test, workers_are_separate_processes) {
     EXPECT_EQ(pids.count(pid), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(cpython, pool_worker_test,
-                         ::testing::Values(1, 2, 4), worker_name);
+INSTANTIATE_TEST_SUITE_P(cpython, pool_worker_test, ::testing::Values(1, 2, 4),
+                         worker_name);

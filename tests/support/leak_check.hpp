@@ -19,9 +19,9 @@ std::vector<int> child_pids();
 /// are still around, waiting up to `timeout` for them to go (a socket is
 /// closed by CAF's I/O thread shortly after its broker quits). Empty when
 /// nothing leaked.
-std::string leftovers(const std::set<int>& baseline,
-                      std::chrono::milliseconds timeout
-                      = std::chrono::milliseconds{5000});
+std::string
+leftovers(const std::set<int>& baseline,
+          std::chrono::milliseconds timeout = std::chrono::milliseconds{5000});
 
 /// Base fixture of tests that start worker processes: records the open
 /// descriptors before the test (with the default actor system running) and

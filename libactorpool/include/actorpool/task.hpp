@@ -78,7 +78,7 @@ public:
   using args_tuple = typename detail::signature<F>::args_tuple;
 
   task(std::string name, F f) : name_(std::move(name)), f_(f) {
-    detail::register_task(name_, &typeid(F),
+    detail::register_task(name_, key(f),
                           std::make_unique<detail::typed_invoker<F>>(f));
   }
 
@@ -94,6 +94,16 @@ public:
   }
 
 private:
+  // Identifies the function behind a name, so that two different functions
+  // registered under one name are caught: the address for function
+  // pointers, the (unique) closure type for lambdas.
+  static const void* key(const F& f) {
+    if constexpr (std::is_pointer_v<F>)
+      return reinterpret_cast<const void*>(f);
+    else
+      return &typeid(F);
+  }
+
   std::string name_;
   F f_;
 };

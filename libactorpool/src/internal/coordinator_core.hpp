@@ -171,7 +171,12 @@ private:
 
   void complete(worker_rec& w, result_msg& r);
 
+  using task_map = std::unordered_map<uint64_t, task_rec>;
+
   void finish_task(task_rec& t, const caf::error& err, std::string&& payload);
+
+  void finish_erase(task_map::iterator i, const caf::error& err,
+                    std::string&& payload = {});
 
   void fail_queued(const caf::error& err);
 
@@ -225,7 +230,7 @@ private:
   caf::error broken_;
   uint64_t next_task_ = 1;
   uint64_t next_worker_ = 1;
-  std::unordered_map<uint64_t, task_rec> tasks_;
+  task_map tasks_;
   std::deque<uint64_t> queue_;
   std::map<uint64_t, worker_rec> workers_;
   std::unordered_map<uint64_t, stream_rec> streams_;

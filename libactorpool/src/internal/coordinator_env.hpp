@@ -21,6 +21,8 @@ enum class timer_kind : uint8_t {
   start_timeout,
   /// A terminated worker that still lives gets SIGKILL.
   kill,
+  /// Start a replacement after a failed start (not tied to a worker: 0).
+  respawn,
 };
 
 /// Everything the coordinator's logic does to the outside world. The actor

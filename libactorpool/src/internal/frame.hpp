@@ -6,11 +6,10 @@
 #include <string>
 #include <vector>
 
-#include <caf/binary_deserializer.hpp>
-#include <caf/binary_serializer.hpp>
 #include <caf/error.hpp>
 #include <caf/sec.hpp>
 
+#include "actorpool/detail/codec.hpp"
 #include "internal/messages.hpp"
 
 namespace actorpool::detail {
@@ -29,7 +28,7 @@ template <class... Ts>
 caf::error append_frame(std::vector<char>& buf, frame_kind kind, Ts&... xs) {
   auto start = buf.size();
   buf.resize(start + frame_header_size);
-  caf::binary_serializer sink{nullptr, buf};
+  buffer_sink sink{buf};
   auto k = static_cast<uint8_t>(kind);
   auto err = sink(k, xs...);
   if (err) {
@@ -55,7 +54,7 @@ struct frame_view {
 /// Decodes `xs` from a frame body, requiring that it is fully consumed.
 template <class... Ts>
 caf::error decode_body(const frame_view& fv, Ts&... xs) {
-  caf::binary_deserializer src{nullptr, fv.body, fv.size};
+  source src{fv.body, fv.size};
   if (auto err = src(xs...))
     return err;
   if (src.remaining() != 0)

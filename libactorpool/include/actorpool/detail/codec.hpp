@@ -1,21 +1,206 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
-#include <caf/binary_deserializer.hpp>
-#include <caf/serializer_impl.hpp>
+#include <caf/deserializer.hpp>
+#include <caf/error.hpp>
+#include <caf/serializer.hpp>
 
 #include "actorpool/errc.hpp"
 
 namespace actorpool::detail {
 
-/// Serializer that appends CAF's binary encoding to a `std::string`. No actor
+/// CAF serializer that appends to a byte container (`std::string` or
+/// `std::vector<char>`). The layout is that of CAF's `binary_serializer`
+/// (network byte order, 7-bit varint lengths) except for floating-point
+/// numbers, which are stored bit for bit: CAF 0.17's float packing never
+/// terminates on infinity and mangles NaN, subnormals and -0.0. No actor
 /// system is needed: arguments and results never contain actor handles.
-using string_sink = caf::serializer_impl<std::string>;
+template <class Container>
+class basic_sink final : public caf::serializer {
+public:
+  explicit basic_sink(Container& buf) : caf::serializer(nullptr), buf_(buf) {
+    // nop
+  }
+
+  caf::error begin_object(uint16_t& nr, std::string& name) override {
+    if (auto err = apply_impl(nr))
+      return err;
+    return nr == 0 ? apply_impl(name) : caf::none;
+  }
+
+  caf::error end_object() override {
+    return caf::none;
+  }
+
+  caf::error begin_sequence(size_t& size) override {
+    auto x = static_cast<uint32_t>(size);
+    char tmp[5];
+    size_t n = 0;
+    while (x > 0x7f) {
+      tmp[n++] = static_cast<char>((x & 0x7f) | 0x80);
+      x >>= 7;
+    }
+    tmp[n++] = static_cast<char>(x);
+    buf_.insert(buf_.end(), tmp, tmp + n);
+    return caf::none;
+  }
+
+  caf::error end_sequence() override {
+    return caf::none;
+  }
+
+  caf::error apply_raw(size_t num_bytes, void* data) override {
+    auto p = static_cast<const char*>(data);
+    buf_.insert(buf_.end(), p, p + num_bytes);
+    return caf::none;
+  }
+
+protected:
+  caf::error apply_impl(int8_t& x) override {
+    return apply_raw(1, &x);
+  }
+
+  caf::error apply_impl(uint8_t& x) override {
+    return apply_raw(1, &x);
+  }
+
+  caf::error apply_impl(int16_t& x) override {
+    return put_int(static_cast<uint16_t>(x));
+  }
+
+  caf::error apply_impl(uint16_t& x) override {
+    return put_int(x);
+  }
+
+  caf::error apply_impl(int32_t& x) override {
+    return put_int(static_cast<uint32_t>(x));
+  }
+
+  caf::error apply_impl(uint32_t& x) override {
+    return put_int(x);
+  }
+
+  caf::error apply_impl(int64_t& x) override {
+    return put_int(static_cast<uint64_t>(x));
+  }
+
+  caf::error apply_impl(uint64_t& x) override {
+    return put_int(x);
+  }
+
+  caf::error apply_impl(float& x) override {
+    uint32_t bits;
+    std::memcpy(&bits, &x, sizeof(bits));
+    return put_int(bits);
+  }
+
+  caf::error apply_impl(double& x) override {
+    uint64_t bits;
+    std::memcpy(&bits, &x, sizeof(bits));
+    return put_int(bits);
+  }
+
+  caf::error apply_impl(long double& x) override {
+    auto text = long_double_to_string(x);
+    return apply_impl(text);
+  }
+
+  caf::error apply_impl(std::string& x) override {
+    auto n = x.size();
+    begin_sequence(n);
+    return apply_raw(n, x.data());
+  }
+
+  caf::error apply_impl(std::u16string& x) override {
+    auto n = x.size();
+    begin_sequence(n);
+    for (auto c : x)
+      put_int(static_cast<uint16_t>(c));
+    return caf::none;
+  }
+
+  caf::error apply_impl(std::u32string& x) override {
+    auto n = x.size();
+    begin_sequence(n);
+    for (auto c : x)
+      put_int(static_cast<uint32_t>(c));
+    return caf::none;
+  }
+
+private:
+  template <class T>
+  caf::error put_int(T x) {
+    char tmp[sizeof(T)];
+    for (size_t i = 0; i < sizeof(T); ++i)
+      tmp[i] = static_cast<char>(x >> (8 * (sizeof(T) - 1 - i)));
+    buf_.insert(buf_.end(), tmp, tmp + sizeof(T));
+    return caf::none;
+  }
+
+  static std::string long_double_to_string(long double x);
+
+  Container& buf_;
+};
+
+extern template class basic_sink<std::string>;
+extern template class basic_sink<std::vector<char>>;
+
+using string_sink = basic_sink<std::string>;
+
+using buffer_sink = basic_sink<std::vector<char>>;
+
+/// CAF deserializer for what `basic_sink` wrote. Every length is checked
+/// against the bytes left before anything is allocated (a list cannot have
+/// more elements than bytes remain), so forged lengths fail cheaply.
+class source final : public caf::deserializer {
+public:
+  source(const char* data, size_t size);
+
+  caf::error begin_object(uint16_t& nr, std::string& name) override;
+
+  caf::error end_object() override;
+
+  caf::error begin_sequence(size_t& size) override;
+
+  caf::error end_sequence() override;
+
+  caf::error apply_raw(size_t num_bytes, void* data) override;
+
+  /// Bytes not consumed yet.
+  size_t remaining() const noexcept {
+    return static_cast<size_t>(end_ - pos_);
+  }
+
+protected:
+  caf::error apply_impl(int8_t& x) override;
+  caf::error apply_impl(uint8_t& x) override;
+  caf::error apply_impl(int16_t& x) override;
+  caf::error apply_impl(uint16_t& x) override;
+  caf::error apply_impl(int32_t& x) override;
+  caf::error apply_impl(uint32_t& x) override;
+  caf::error apply_impl(int64_t& x) override;
+  caf::error apply_impl(uint64_t& x) override;
+  caf::error apply_impl(float& x) override;
+  caf::error apply_impl(double& x) override;
+  caf::error apply_impl(long double& x) override;
+  caf::error apply_impl(std::string& x) override;
+  caf::error apply_impl(std::u16string& x) override;
+  caf::error apply_impl(std::u32string& x) override;
+
+private:
+  template <class T>
+  caf::error get_int(T& x);
+
+  const char* pos_;
+  const char* end_;
+};
 
 /// Thrown by the codec helpers when a value cannot be encoded or decoded.
 /// Carries `errc::encoding_failed` or `errc::decoding_failed`.
@@ -39,7 +224,7 @@ private:
 template <class... Ts>
 void encode_into(std::string& out, Ts&... xs) {
   auto old_size = out.size();
-  string_sink sink{nullptr, out};
+  string_sink sink{out};
   if (auto err = sink(xs...)) {
     out.resize(old_size);
     throw codec_failure(errc::encoding_failed,
@@ -56,7 +241,7 @@ void encode_tuple(std::string& out, Tuple& xs) {
 /// Reads values one after another from an encoded buffer.
 class decoder {
 public:
-  decoder(const char* data, size_t size) : source_(nullptr, data, size) {
+  decoder(const char* data, size_t size) : source_(data, size) {
     // nop
   }
 
@@ -91,7 +276,7 @@ public:
   }
 
 private:
-  caf::binary_deserializer source_;
+  source source_;
 };
 
 /// Decodes one `T` from `buf`, requiring that nothing follows it.

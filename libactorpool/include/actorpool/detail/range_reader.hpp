@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <iterator>
 #include <optional>
 #include <utility>
@@ -17,7 +19,8 @@ class range_reader {
 public:
   range_reader(Range&& xs, size_t chunksize)
     : range_(std::forward<Range>(xs)),
-      chunksize_(chunksize == 0 ? 1 : static_cast<uint32_t>(chunksize)) {
+      chunksize_(
+        static_cast<uint32_t>(std::clamp<size_t>(chunksize, 1, UINT32_MAX))) {
     // nop
   }
 

@@ -12,6 +12,10 @@
 
 namespace actorpool::detail {
 
+/// Runs a user callback; an exception it throws is reported on stderr (a
+/// callback has nobody to throw to).
+void run_callback(const std::function<void()>& fn) noexcept;
+
 /// Shared state behind `async_result`: collects the encoded results of all
 /// chunks of one submission. It becomes *finished* when every chunk has been
 /// delivered or when the first chunk fails (Python's fail-fast `map_async`),
@@ -82,6 +86,7 @@ private:
   bool ready_ = false;
   std::atomic<bool> abandoned_{false};
   std::vector<std::string> chunks_;
+  std::vector<bool> delivered_;
   caf::error err_;
   std::vector<std::function<void()>> callbacks_;
   executor_ptr exec_;
