@@ -70,10 +70,12 @@ int main(int argc, char** argv) {
     for (auto& r : rs)
       r.get();
   });
-  std::printf("apply       (one after another): %d tasks of %.2f s took %.2f s\n",
-              opts.tasks, opts.seconds, serial);
-  std::printf("apply_async (overlapping):       %d tasks of %.2f s took %.2f s\n",
-              opts.tasks, opts.seconds, overlapped);
+  std::
+    printf("apply       (one after another): %d tasks of %.2f s took %.2f s\n",
+           opts.tasks, opts.seconds, serial);
+  std::
+    printf("apply_async (overlapping):       %d tasks of %.2f s took %.2f s\n",
+           opts.tasks, opts.seconds, overlapped);
   bool as_expected = serial > 0.9 * opts.tasks * opts.seconds
                      && overlapped < 0.5 * serial;
   std::printf("%s\n", as_expected ? "as expected: apply_async overlaps"

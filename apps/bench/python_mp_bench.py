@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""The Python side of actorpool-bench: the same workloads, run with the
+standard library's multiprocessing.Pool (no third-party packages).
+
+Prints one line per figure in actorpool-bench's format, with
+impl=python-mp; actorpool-bench --compare-python runs this script and
+computes the ratios. Run it alone with:
+
+    python3 python_mp_bench.py [--workers N] [--repeat N] [--quick]
+                               [--only WORKLOAD] [--verbose]
+
+Pools use the "fork" start method, the default on Linux up to Python 3.13
+(3.14 switched to "forkserver"); it is pinned so that figures stay
+comparable across versions. Exits 1 if a workload gets a wrong result.
+"""
+
+import argparse
+import multiprocessing
+import platform
+import statistics
+import sys
+import time
+
+START_METHOD = "fork"
+MIB = 1 << 20
+
+
+def twice(x):
+    """The tiny task of the call-overhead workloads."""
+    return 2 * x
+
+
+def payload_size(data):
+    """The task of payload_1mib: the size of its argument."""
+    return len(data)
+
+
+def check(ok, workload, what):
+    if not ok:
+        print(f"python_mp_bench: {workload}: wrong result ({what})",
+              file=sys.stderr, flush=True)
+        sys.exit(1)
+
+
+def expected_sum(n):
+    """The sum of twice(x) over range(n)."""
+    return n * (n - 1)
+
+
+def emit(workload, workers, tasks, seconds, latency_us=None):
+    """Prints one figure line, as actorpool-bench's format_figure does."""
+    rate = tasks / seconds if seconds > 0 else 0.0
+    line = (f"workload={workload} impl=python-mp workers={workers} "
+            f"tasks={tasks} seconds={seconds:.6f} tasks_per_s={rate:.1f}")
+    if latency_us is not None:
+        line += f" latency_us={latency_us:.2f}"
+    print(line, flush=True)
+
+
+def median_of_runs(cfg, name, run):
+    """The median over cfg.repeat calls of run(), which returns its time;
+    with --verbose, every run's time goes to stderr."""
+    runs = []
+    for i in range(cfg.repeat):
+        runs.append(run())
+        if cfg.verbose:
+            print(f"# {name} run {i + 1}: {runs[-1]} s", file=sys.stderr)
+    return statistics.median(runs)
+
+
+def timed_with_pool(cfg, name, body):
+    """Median time of body(pool) on one warmed-up pool of cfg.workers."""
+    ctx = multiprocessing.get_context(START_METHOD)
+    with ctx.Pool(cfg.workers) as pool:
+        check(pool.apply(twice, (21,)) == 42, name, "warm-up call")
+
+        def run():
+            start = time.perf_counter()
+            body(pool)
+            return time.perf_counter() - start
+
+        secs = median_of_runs(cfg, name, run)
+        pool.close()
+        pool.join()
+    return secs
+
+
+def run_apply_latency(cfg, name, n):
+    def body(pool):
+        total = 0
+        for i in range(n):
+            total += pool.apply(twice, (i,))
+        check(total == expected_sum(n), name, "sum")
+
+    secs = timed_with_pool(cfg, name, body)
+    emit(name, cfg.workers, n, secs, secs * 1e6 / n)
+
+
+def run_apply_async(cfg, name, n):
+    def body(pool):
+        rs = [pool.apply_async(twice, (i,)) for i in range(n)]
+        check(sum(r.get() for r in rs) == expected_sum(n), name, "sum")
+
+    emit(name, cfg.workers, n, timed_with_pool(cfg, name, body))
+
+
+def run_imap_unordered(cfg, name, n):
+    def body(pool):
+        ys = list(pool.imap_unordered(twice, range(n)))
+        check(len(ys) == n and sum(ys) == expected_sum(n), name, "sum")
+
+    emit(name, cfg.workers, n, timed_with_pool(cfg, name, body))
+
+
+def run_map(cfg, name, n):
+    def body(pool):
+        ys = pool.map(twice, range(n))
+        check(ys == [twice(x) for x in range(n)], name, "values or order")
+
+    emit(name, cfg.workers, n, timed_with_pool(cfg, name, body))
+
+
+def run_payload(cfg, name, n):
+    data = b"x" * MIB
+
+    def body(pool):
+        rs = [pool.apply_async(payload_size, (data,)) for _ in range(n)]
+        check(all(r.get() == MIB for r in rs), name, "payload sizes")
+
+    emit(name, cfg.workers, n, timed_with_pool(cfg, name, body))
+
+
+def run_startup(cfg, name, n):
+    """Pool(n) construction plus one trivial apply: Pool() returns before
+    its workers run, the apply makes sure at least one serves calls (as
+    actorpool's constructor waits for all). close/join are not timed."""
+    ctx = multiprocessing.get_context(START_METHOD)
+
+    def run():
+        start = time.perf_counter()
+        pool = ctx.Pool(n)
+        ok = pool.apply(twice, (21,)) == 42
+        secs = time.perf_counter() - start
+        pool.close()
+        pool.join()
+        check(ok, name, "first call")
+        return secs
+
+    secs = median_of_runs(cfg, name, run)
+    emit(name, n, n, secs, secs * 1e6)
+
+
+# (name, function, size at full scale, size with --quick), in running order;
+# startup sizes are worker counts.
+WORKLOADS = [
+    ("apply_latency", run_apply_latency, 2_000, 200),
+    ("apply_async_50k", run_apply_async, 50_000, 2_000),
+    ("imap_unordered_200k", run_imap_unordered, 200_000, 5_000),
+    ("map_200k", run_map, 200_000, 5_000),
+    ("payload_1mib", run_payload, 200, 10),
+    ("startup_2", run_startup, 2, 2),
+    ("startup_8", run_startup, 8, 8),
+]
+
+
+def parse_args():
+    names = [w[0] for w in WORKLOADS]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="runs per workload (default 5, 1 with --quick)")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", choices=names)
+    parser.add_argument("--verbose", action="store_true",
+                        help="print every run's time to stderr")
+    cfg = parser.parse_args()
+    if cfg.repeat is None:
+        cfg.repeat = 1 if cfg.quick else 5
+    if cfg.workers < 1 or cfg.repeat < 1:
+        parser.error("--workers and --repeat must be positive")
+    return cfg
+
+
+def main():
+    cfg = parse_args()
+    print(f"# python-mp: Python {platform.python_version()}, "
+          f"start method {START_METHOD}", flush=True)
+    for name, run, full, quick in WORKLOADS:
+        if cfg.only is None or cfg.only == name:
+            run(cfg, name, quick if cfg.quick else full)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+#include "workloads.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <actorpool/pool.hpp>
+#include <actorpool/runtime.hpp>
+
+#include "bench_tasks.hpp"
+
+namespace bench {
+
+namespace {
+
+constexpr const char* impl_name = "actorpool";
+
+/// Wall time of `body()` in seconds.
+template <class F>
+double time_it(F&& body) {
+  auto start = std::chrono::steady_clock::now();
+  body();
+  std::chrono::duration<double> dt = std::chrono::steady_clock::now() - start;
+  return dt.count();
+}
+
+/// The median over `cfg.repeat` calls of `run()`, which returns its wall
+/// time; with `--verbose`, every run's time goes to stderr.
+template <class F>
+double median_of_runs(const run_config& cfg, const char* name, F&& run) {
+  std::vector<double> xs;
+  for (int i = 0; i < cfg.repeat; ++i) {
+    xs.push_back(run());
+    if (cfg.verbose)
+      std::cerr << "# " << name << " run " << i + 1 << ": " << xs.back()
+                << " s\n";
+  }
+  return median(std::move(xs));
+}
+
+/// Throws `verification_error` unless `ok`.
+void check(bool ok, const char* workload, const std::string& what) {
+  if (!ok)
+    throw verification_error(std::string{workload} + ": wrong result (" + what
+                             + ")");
+}
+
+/// The sum of `twice(x)` over `x` in [0, n).
+int64_t expected_sum(size_t n) {
+  auto m = static_cast<int64_t>(n);
+  return m * (m - 1);
+}
+
+/// The input 0, 1, ..., n - 1 of the map workloads.
+std::vector<int64_t> iota_input(size_t n) {
+  std::vector<int64_t> xs(n);
+  for (size_t i = 0; i < n; ++i)
+    xs[i] = static_cast<int64_t>(i);
+  return xs;
+}
+
+/// Makes sure the pool serves calls before anything is timed.
+void warm_up(actorpool::pool& p, const char* workload) {
+  check(p.apply(twice, int64_t{21}) == 42, workload, "warm-up call");
+}
+
+/// Synchronous round trips, one at a time (Python: `pool.apply`).
+figure run_apply_latency(const run_config& cfg) {
+  const char* name = "apply_latency";
+  auto n = cfg.size.apply_calls;
+  actorpool::pool p{cfg.workers};
+  warm_up(p, name);
+  auto secs = median_of_runs(cfg, name, [&] {
+    int64_t sum = 0;
+    auto dt = time_it([&] {
+      for (size_t i = 0; i < n; ++i)
+        sum += p.apply(twice, static_cast<int64_t>(i));
+    });
+    check(sum == expected_sum(n), name, "sum");
+    return dt;
+  });
+  auto latency_us = secs * 1e6 / static_cast<double>(n);
+  return make_figure(name, impl_name, cfg.workers, n, secs, latency_us);
+}
+
+/// One `apply_async` per task, then `get()` on each.
+figure run_apply_async(const run_config& cfg) {
+  const char* name = "apply_async_50k";
+  auto n = cfg.size.apply_async_calls;
+  actorpool::pool p{cfg.workers};
+  warm_up(p, name);
+  auto secs = median_of_runs(cfg, name, [&] {
+    int64_t sum = 0;
+    auto dt = time_it([&] {
+      std::vector<actorpool::async_result<int64_t>> rs;
+      rs.reserve(n);
+      for (size_t i = 0; i < n; ++i)
+        rs.push_back(p.apply_async(twice, static_cast<int64_t>(i)));
+      for (auto& r : rs)
+        sum += r.get();
+    });
+    check(sum == expected_sum(n), name, "sum");
+    return dt;
+  });
+  return make_figure(name, impl_name, cfg.workers, n, secs);
+}
+
+/// `imap_unordered` with the default chunksize of 1, all results consumed.
+figure run_imap_unordered(const run_config& cfg) {
+  const char* name = "imap_unordered_200k";
+  auto xs = iota_input(cfg.size.imap_items);
+  actorpool::pool p{cfg.workers};
+  warm_up(p, name);
+  auto secs = median_of_runs(cfg, name, [&] {
+    int64_t sum = 0;
+    size_t count = 0;
+    auto dt = time_it([&] {
+      for (auto y : p.imap_unordered(twice, xs)) {
+        sum += y;
+        ++count;
+      }
+    });
+    check(count == xs.size(), name, "count");
+    check(sum == expected_sum(xs.size()), name, "sum");
+    return dt;
+  });
+  return make_figure(name, impl_name, cfg.workers, xs.size(), secs);
+}
+
+/// Returns whether `ys` holds `twice(x)` for every `x` of `xs`, in order.
+bool in_order(const std::vector<int64_t>& xs, const std::vector<int64_t>& ys) {
+  if (xs.size() != ys.size())
+    return false;
+  for (size_t i = 0; i < xs.size(); ++i)
+    if (ys[i] != twice(xs[i]))
+      return false;
+  return true;
+}
+
+/// `map` with the automatic chunksize.
+figure run_map(const run_config& cfg) {
+  const char* name = "map_200k";
+  auto xs = iota_input(cfg.size.map_items);
+  actorpool::pool p{cfg.workers};
+  warm_up(p, name);
+  auto secs = median_of_runs(cfg, name, [&] {
+    std::vector<int64_t> ys;
+    auto dt = time_it([&] { ys = p.map(twice, xs); });
+    check(in_order(xs, ys), name, "values or order");
+    return dt;
+  });
+  return make_figure(name, impl_name, cfg.workers, xs.size(), secs);
+}
+
+/// Large arguments: `apply_async` with a 1 MiB string, then `get()` each.
+figure run_payload(const run_config& cfg) {
+  const char* name = "payload_1mib";
+  auto n = cfg.size.payload_calls;
+  const std::string data(cfg.size.payload_bytes, 'x');
+  actorpool::pool p{cfg.workers};
+  warm_up(p, name);
+  auto secs = median_of_runs(cfg, name, [&] {
+    size_t right = 0;
+    auto dt = time_it([&] {
+      std::vector<actorpool::async_result<uint64_t>> rs;
+      for (size_t i = 0; i < n; ++i)
+        rs.push_back(p.apply_async(payload_size, data));
+      for (auto& r : rs)
+        right += r.get() == data.size() ? 1 : 0;
+    });
+    check(right == n, name, "payload sizes");
+    return dt;
+  });
+  return make_figure(name, impl_name, cfg.workers, n, secs);
+}
+
+/// Construction of a pool of `n` workers; the constructor returns once all
+/// of them are ready. Shutting the pool down is not timed.
+figure run_startup(const run_config& cfg, long n, const char* name) {
+  // Start the actor system behind every pool before timing: it is a
+  // once-per-program cost (Python's counterpart is interpreter startup).
+  actorpool::default_system();
+  auto secs = median_of_runs(cfg, name, [&] {
+    std::optional<actorpool::pool> p;
+    auto dt = time_it([&] { p.emplace(n); });
+    check(p->stats().pids.size() == static_cast<size_t>(n), name, "workers");
+    warm_up(*p, name);
+    return dt; // ~pool (close and join) runs here, untimed
+  });
+  auto tasks = static_cast<size_t>(n);
+  return make_figure(name, impl_name, n, tasks, secs, secs * 1e6);
+}
+
+figure run_startup_2(const run_config& cfg) {
+  return run_startup(cfg, 2, "startup_2");
+}
+
+figure run_startup_8(const run_config& cfg) {
+  return run_startup(cfg, 8, "startup_8");
+}
+
+} // namespace
+
+const std::vector<workload>& all_workloads() {
+  static const std::vector<workload> result{
+    {"apply_latency", run_apply_latency},
+    {"apply_async_50k", run_apply_async},
+    {"imap_unordered_200k", run_imap_unordered},
+    {"map_200k", run_map},
+    {"payload_1mib", run_payload},
+    {"startup_2", run_startup_2},
+    {"startup_8", run_startup_8},
+  };
+  return result;
+}
+
+} // namespace bench
