@@ -28,6 +28,7 @@ public:
   runtime() {
     cfg_.load<caf::io::middleman>();
     cfg_.set("scheduler.max-threads", std::max<size_t>(2, cpu_count()));
+    cfg_.set("scheduler.policy", caf::atom("sharing"));
     sys_ = std::make_unique<caf::actor_system>(cfg_);
     started_runtime = this;
   }
