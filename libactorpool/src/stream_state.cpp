@@ -126,7 +126,12 @@ bool stream_state::next(stream_chunk& out,
   auto deadline = std::chrono::steady_clock::now()
                   + timeout.value_or(std::chrono::nanoseconds{0});
   while (!take(out)) {
-    flush_credit(guard); // never block while holding back credit
+    if (unsent_credit_ > 0 && credit_) {
+      // Never block while holding back credit. Sending it releases the lock,
+      // so a chunk may have arrived meanwhile: look again before waiting.
+      flush_credit(guard);
+      continue;
+    }
     if (!timeout) {
       cv_.wait(guard);
     } else if (cv_.wait_until(guard, deadline) == std::cv_status::timeout) {

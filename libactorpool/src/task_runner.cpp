@@ -13,6 +13,7 @@
 #include "actorpool/errc.hpp"
 #include "actorpool/exceptions.hpp"
 #include "internal/atoms.hpp"
+#include "internal/frame.hpp"
 #include "internal/messages.hpp"
 #include "internal/worker_runtime.hpp"
 
@@ -71,8 +72,8 @@ result_msg timed_run(const task_msg& t) {
 }
 
 struct runner_state {
-  caf::actor broker;
-  cancel_set* cancelled = nullptr;
+  worker_channel* out = nullptr;
+  task_board* board = nullptr;
   /// Set when the initializer failed: every task fails with this failure.
   std::string init_error;
   std::vector<result_msg> pending;
@@ -82,38 +83,34 @@ struct runner_state {
 
 using runner_actor = caf::stateful_actor<runner_state>;
 
-// Results go back to whoever sent the work: the broker.
-void remember_broker(runner_actor* self) {
-  if (!self->state.broker)
-    self->state.broker = caf::actor_cast<caf::actor>(self->current_sender());
-}
-
 void flush(runner_actor* self) {
   auto& st = self->state;
   if (st.pending.empty())
     return;
-  self->send(st.broker, results_atom::value, std::move(st.pending));
+  st.out->write(frame_kind::results, st.pending);
   st.pending.clear();
   st.unflushed_us = 0;
 }
 
-result_msg handle(runner_actor* self, const task_msg& t) {
+// A task cancelled before it started was reported by the reader already.
+void run_one(runner_actor* self, const task_msg& t) {
   auto& st = self->state;
-  if (st.cancelled->take(t.id))
-    return failed(t.id, errc::cancelled, "", "cancelled before it started");
+  if (!st.board->start(t.id))
+    return;
   if (!st.init_error.empty())
-    return failed(t.id, errc::initializer_failed, "", st.init_error);
-  return timed_run(t);
+    st.pending.emplace_back(
+      failed(t.id, errc::initializer_failed, "", st.init_error));
+  else
+    st.pending.emplace_back(timed_run(t));
+  st.board->finish();
+  st.unflushed_us += st.pending.back().exec_us;
+  if (st.unflushed_us >= flush_after_us)
+    flush(self);
 }
 
 void run_batch(runner_actor* self, std::vector<task_msg>& batch) {
-  auto& st = self->state;
-  for (auto& t : batch) {
-    st.pending.emplace_back(handle(self, t));
-    st.unflushed_us += st.pending.back().exec_us;
-    if (st.unflushed_us >= flush_after_us)
-      flush(self);
-  }
+  for (auto& t : batch)
+    run_one(self, t);
   flush(self);
 }
 
@@ -131,35 +128,15 @@ void run_initializer(runner_actor* self, const task_msg& t) {
   flush(self);
 }
 
-} // namespace
-
-void cancel_set::add(uint64_t id) {
-  std::lock_guard<std::mutex> guard{mtx_};
-  ids_.insert(id);
-}
-
-bool cancel_set::take(uint64_t id) {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return ids_.erase(id) > 0;
-}
-
-namespace {
-
-caf::behavior task_runner(runner_actor* self, cancel_set* cancelled) {
-  self->state.cancelled = cancelled;
+caf::behavior task_runner(runner_actor* self, worker_channel* out,
+                          task_board* board) {
+  self->state.out = out;
+  self->state.board = board;
   return {
-    [=](tasks_atom, std::vector<task_msg>& batch) {
-      remember_broker(self);
-      run_batch(self, batch);
-    },
-    [=](init_atom, const task_msg& t) {
-      remember_broker(self);
-      run_initializer(self, t);
-    },
+    [=](tasks_atom, std::vector<task_msg>& batch) { run_batch(self, batch); },
+    [=](init_atom, const task_msg& t) { run_initializer(self, t); },
     [=](shutdown_atom) {
-      remember_broker(self);
       flush(self);
-      self->send(self->state.broker, bye_atom::value);
       self->quit();
     },
   };
@@ -167,8 +144,9 @@ caf::behavior task_runner(runner_actor* self, cancel_set* cancelled) {
 
 } // namespace
 
-caf::actor spawn_task_runner(caf::actor_system& sys, cancel_set* cancelled) {
-  return sys.spawn<caf::detached>(task_runner, cancelled);
+caf::actor spawn_task_runner(caf::actor_system& sys, worker_channel* out,
+                             task_board* board) {
+  return sys.spawn<caf::detached>(task_runner, out, board);
 }
 
 } // namespace actorpool::detail

@@ -8,7 +8,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/io/middleman.hpp>
 
 #include "actorpool/entry.hpp"
 #include "internal/atoms.hpp"
@@ -53,17 +52,23 @@ void guard_against_orphaning(int parent) {
 
 } // namespace
 
+// A worker needs no middleman: its only connection is read by a detached
+// actor with blocking reads, and written by whoever has a frame to send.
+// That keeps start-up short and a round trip at two thread hand-offs.
 int run_worker(int fd) {
+  // Declared before the actor system: they must outlive its actors, which
+  // ~actor_system waits for.
+  worker_channel out{fd};
+  task_board board;
+  hello_msg hello{protocol_version, static_cast<int32_t>(getpid())};
+  out.write(frame_kind::hello, hello);
   caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
   cfg.set("scheduler.max-threads", 1);
   cfg.set("scheduler.policy", caf::atom("sharing"));
-  cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
-  cancel_set cancelled;
-  auto runner = spawn_task_runner(sys, &cancelled);
-  spawn_child_broker(sys, fd, runner, &cancelled);
-  return 0; // ~actor_system waits until the broker and the runner are done
+  auto runner = spawn_task_runner(sys, &out, &board);
+  spawn_child_reader(sys, fd, runner, &out, &board);
+  return 0; // ~actor_system waits until the reader and the runner are done
 }
 
 } // namespace detail

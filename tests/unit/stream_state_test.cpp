@@ -303,3 +303,29 @@ TEST(stream_state, abandon_without_credit_sink) {
   st->abandon();
   EXPECT_TRUE(st->abandoned());
 }
+
+TEST(stream_state, chunk_arriving_while_credit_is_sent_is_not_missed) {
+  // Sending credit releases the lock; a chunk delivered in that window (here:
+  // by the credit sink itself) must be seen before next() goes to sleep.
+  // next() without a timeout would block forever otherwise.
+  auto st = make_stream(false);
+  std::weak_ptr<stream_state> weak = st;
+  st->set_credit_sink(
+    [weak](size_t) {
+      auto self = weak.lock();
+      if (!self || self->abandoned())
+        return;
+      self->deliver(1, 1, "late");
+      self->end(2);
+    },
+    100);
+  st->deliver(0, 1, "first");
+  stream_chunk c;
+  ASSERT_TRUE(st->next(c));
+  EXPECT_EQ(c.payload, "first");
+  ASSERT_TRUE(st->next(c));
+  EXPECT_EQ(c.payload, "late");
+  ASSERT_TRUE(st->next(c));
+  EXPECT_EQ(c.what, kind::end);
+  st->abandon();
+}

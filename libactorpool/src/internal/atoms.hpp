@@ -22,5 +22,6 @@ using input_atom = caf::atom_constant<caf::atom("input")>;
 using credit_atom = caf::atom_constant<caf::atom("credit")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using run_atom = caf::atom_constant<caf::atom("run")>;
+using read_atom = caf::atom_constant<caf::atom("read")>;
 
 } // namespace actorpool::detail

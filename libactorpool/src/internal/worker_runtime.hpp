@@ -4,37 +4,97 @@
 #include <cstdint>
 #include <mutex>
 #include <unordered_set>
+#include <vector>
 
 #include <caf/fwd.hpp>
 
+#include "internal/frame.hpp"
+
 namespace actorpool::detail {
 
-/// Task ids the parent cancelled; shared by the child's broker (writer) and
-/// its task runner (reader), which run on different threads.
-class cancel_set {
+/// The worker's end of its socket, for writing: frames from any thread, one
+/// at a time, with blocking `send` (MSG_NOSIGNAL). A failed write means the
+/// parent is gone, and the worker exits at once.
+class worker_channel {
 public:
-  void add(uint64_t id);
+  explicit worker_channel(int fd) : fd_(fd) {
+    // nop
+  }
 
-  /// Removes `id` and returns whether it was there.
-  bool take(uint64_t id);
+  template <class... Ts>
+  void write(frame_kind kind, Ts&... xs) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    buf_.clear();
+    if (auto err = append_frame(buf_, kind, xs...))
+      fail("cannot encode a frame");
+    send_all();
+  }
+
+  int fd() const noexcept {
+    return fd_;
+  }
+
+  /// Leaves the process: the parent broke the protocol (`why` says how) or
+  /// went away (`why` is null). A task may still be running, and nobody is
+  /// left to serve, so no destructors run.
+  [[noreturn]] static void fail(const char* why);
+
+private:
+  void send_all();
+
+  int fd_;
+  std::mutex mtx_;
+  std::vector<char> buf_;
+};
+
+/// Which tasks a worker holds: forwarded to the runner but not started,
+/// running, or dropped by a cancel. Shared by the reader (which learns of
+/// work and cancels) and the runner (which starts and finishes tasks).
+class task_board {
+public:
+  enum class cancel_outcome {
+    /// Not started yet: it will be skipped; the caller reports it.
+    dropped,
+    /// Running: its cancellation flag is set.
+    running,
+    /// Finished or never seen: nothing to do.
+    unknown,
+  };
+
+  void queued(const std::vector<task_msg>& batch);
+
+  /// Marks `id` running; false if it was cancelled before it started.
+  bool start(uint64_t id);
+
+  void finish();
+
+  cancel_outcome cancel(uint64_t id);
+
+  /// Set while the running task is cancelled (`this_task::cancelled()`).
+  const std::atomic<bool>& cancel_flag() const noexcept {
+    return flag_;
+  }
 
 private:
   std::mutex mtx_;
-  std::unordered_set<uint64_t> ids_;
+  std::unordered_set<uint64_t> pending_;
+  std::unordered_set<uint64_t> dropped_;
+  uint64_t running_ = 0;
+  std::atomic<bool> flag_{false};
 };
 
 /// Serves tasks on the socket `fd` until the parent shuts the worker down
 /// (returns the process exit code) or goes away (exits the process at once).
 int run_worker(int fd);
 
-/// Spawns the child's broker on `fd`: frames from the parent go to `runner`,
-/// results from `runner` go back as frames. It says hello first.
-caf::actor spawn_child_broker(caf::actor_system& sys, int fd, caf::actor runner,
-                              cancel_set* cancelled);
+/// Spawns the detached actor that reads frames from the parent (blocking
+/// reads: it does nothing else) and hands work to `runner`.
+caf::actor spawn_child_reader(caf::actor_system& sys, int fd, caf::actor runner,
+                              worker_channel* out, task_board* board);
 
-/// Spawns the child's task runner, a detached actor that runs tasks one after
-/// another and sends their results back to the sender of the work (the
-/// broker).
-caf::actor spawn_task_runner(caf::actor_system& sys, cancel_set* cancelled);
+/// Spawns the detached actor that runs tasks one after another and writes
+/// their results to `out`.
+caf::actor spawn_task_runner(caf::actor_system& sys, worker_channel* out,
+                             task_board* board);
 
 } // namespace actorpool::detail

@@ -1,0 +1,67 @@
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "internal/worker_runtime.hpp"
+
+namespace actorpool::detail {
+
+void worker_channel::fail(const char* why) {
+  if (why != nullptr)
+    fprintf(stderr, "actorpool worker %d: %s\n", static_cast<int>(getpid()),
+            why);
+  _exit(why == nullptr ? 0 : 70);
+}
+
+void worker_channel::send_all() {
+  auto p = buf_.data();
+  auto left = buf_.size();
+  while (left > 0) {
+    auto n = send(fd_, p, left, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      fail(nullptr); // EPIPE and the like: the parent is gone
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+}
+
+void task_board::queued(const std::vector<task_msg>& batch) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& t : batch)
+    pending_.insert(t.id);
+}
+
+bool task_board::start(uint64_t id) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (dropped_.erase(id) > 0)
+    return false;
+  pending_.erase(id);
+  running_ = id;
+  flag_ = false;
+  return true;
+}
+
+void task_board::finish() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  running_ = 0;
+  flag_ = false;
+}
+
+task_board::cancel_outcome task_board::cancel(uint64_t id) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (pending_.erase(id) > 0) {
+    dropped_.insert(id);
+    return cancel_outcome::dropped;
+  }
+  if (id != 0 && id == running_) {
+    flag_ = true;
+    return cancel_outcome::running;
+  }
+  return cancel_outcome::unknown;
+}
+
+} // namespace actorpool::detail
