@@ -20,6 +20,7 @@ struct reader_state {
   caf::actor runner;
   worker_channel* out = nullptr;
   task_board* board = nullptr;
+  call_table* calls = nullptr;
   frame_reader frames;
   bool done = false;
   const char* name = "actorpool.child_reader";
@@ -69,6 +70,13 @@ caf::error on_frame(reader_actor* self, const frame_view& fv) {
       on_cancel(self, id);
       return caf::none;
     }
+    case frame_kind::service_reply: {
+      service_reply_msg reply;
+      if (auto err = decode_body(fv, reply))
+        return err;
+      st.calls->complete(std::move(reply));
+      return caf::none;
+    }
     case frame_kind::shutdown:
       self->send(st.runner, shutdown_atom::value);
       st.done = true; // the parent sends nothing after this
@@ -103,12 +111,14 @@ void read_once(reader_actor* self) {
 }
 
 caf::behavior child_reader(reader_actor* self, int fd, caf::actor runner,
-                           worker_channel* out, task_board* board) {
+                           worker_channel* out, task_board* board,
+                           call_table* calls) {
   auto& st = self->state;
   st.fd = fd;
   st.runner = std::move(runner);
   st.out = out;
   st.board = board;
+  st.calls = calls;
   self->send(self, read_atom::value);
   return {
     [=](read_atom) { read_once(self); },
@@ -118,9 +128,10 @@ caf::behavior child_reader(reader_actor* self, int fd, caf::actor runner,
 } // namespace
 
 caf::actor spawn_child_reader(caf::actor_system& sys, int fd, caf::actor runner,
-                              worker_channel* out, task_board* board) {
+                              worker_channel* out, task_board* board,
+                              call_table* calls) {
   return sys.spawn<caf::detached>(child_reader, fd, std::move(runner), out,
-                                  board);
+                                  board, calls);
 }
 
 } // namespace actorpool::detail

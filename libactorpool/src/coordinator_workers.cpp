@@ -187,6 +187,7 @@ void coordinator_core::on_exit(uint64_t wid, const exit_status& st) {
     ++counters_.workers_died;
   requeue_or_fail(w, st);
   workers_.erase(i);
+  env_.client_gone(pid);
   if (broken_)
     fail_queued(broken_);
   if (before_ready && !expected && !broken_) {

@@ -8,6 +8,7 @@
 #include "internal/atoms.hpp"
 #include "internal/frame.hpp"
 #include "internal/messages.hpp"
+#include "internal/service_registry.hpp"
 
 namespace actorpool::detail {
 
@@ -19,6 +20,7 @@ struct parent_broker_state {
   caf::actor coordinator;
   uint64_t wid = 0;
   bool said_hello = false;
+  int32_t pid = 0;
   bool down = false;
   const char* name = "actorpool.parent_broker";
 };
@@ -52,6 +54,7 @@ caf::error on_hello(parent_broker_actor* self, const frame_view& fv) {
   if (auto err = decode_body(fv, msg))
     return err;
   st.said_hello = true;
+  st.pid = msg.pid;
   self->send(st.coordinator, hello_atom::value, st.wid, msg);
   return caf::none;
 }
@@ -65,8 +68,59 @@ caf::error on_results(parent_broker_actor* self, const frame_view& fv) {
   return caf::none;
 }
 
-// A worker speaks hello first, then results; anything else breaks the
-// protocol and costs the worker its connection.
+// The error half of a service reply: the error code and its text.
+std::string encode_error(const caf::error& err) {
+  uint8_t code = static_cast<uint8_t>(errc::system_error);
+  std::string text = render(err);
+  if (is_actorpool_error(err)) {
+    code = err.code();
+    auto& ctx = err.context();
+    text = ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0)
+                                             : std::string{};
+  }
+  std::string payload;
+  encode_into(payload, code, text);
+  return payload;
+}
+
+void write_reply(parent_broker_actor* self, uint64_t call_id,
+                 const caf::error& err, std::string payload) {
+  service_reply_msg reply{call_id, service_reply_msg::ok, std::move(payload)};
+  if (err) {
+    reply.status = service_reply_msg::failed;
+    reply.payload = encode_error(err);
+  }
+  write_frame(self, frame_kind::service_reply, reply);
+}
+
+// Task code in the worker calls a service: the call is made on the worker's
+// behalf (as its pid) and the answer, whenever it comes, goes back as a frame.
+caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
+  service_call_msg msg;
+  if (auto err = decode_body(fv, msg))
+    return err;
+  auto service = find_service(msg.service);
+  if (!service) {
+    write_reply(self, msg.call_id,
+                make_error(errc::invalid_argument,
+                           std::string{"the service was destroyed in the "
+                                       "parent process"}),
+                {});
+    return caf::none;
+  }
+  auto id = msg.call_id;
+  self
+    ->request(service, caf::infinite, service_atom::value, self->state.pid,
+              msg.thread, msg.op, std::move(msg.payload))
+    .then([self, id](
+            std::string&
+              result) { write_reply(self, id, caf::none, std::move(result)); },
+          [self, id](caf::error& err) { write_reply(self, id, err, {}); });
+  return caf::none;
+}
+
+// A worker speaks hello first, then results and service calls; anything else
+// breaks the protocol and costs the worker its connection.
 caf::error on_frame(parent_broker_actor* self, const frame_view& fv) {
   auto& st = self->state;
   if (!st.said_hello)
@@ -74,6 +128,8 @@ caf::error on_frame(parent_broker_actor* self, const frame_view& fv) {
              ? on_hello(self, fv)
              : caf::make_error(caf::sec::unexpected_message,
                                "first frame is not hello");
+  if (fv.kind == frame_kind::service_call)
+    return on_service_call(self, fv);
   if (fv.kind == frame_kind::results)
     return on_results(self, fv);
   return caf::make_error(caf::sec::unexpected_message,

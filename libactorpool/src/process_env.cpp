@@ -5,6 +5,7 @@
 
 #include "internal/atoms.hpp"
 #include "internal/parent_broker.hpp"
+#include "internal/service_registry.hpp"
 
 namespace actorpool::detail {
 
@@ -80,6 +81,10 @@ void process_env::pull_input(const caf::actor& feeder, uint64_t sid, size_t n) {
 void process_env::stop_feeder(const caf::actor& feeder) {
   if (feeder)
     self_->send_exit(feeder, caf::exit_reason::user_shutdown);
+}
+
+void process_env::client_gone(int pid) {
+  notify_client_down(pid);
 }
 
 const caf::actor* process_env::broker(uint64_t wid) const {

@@ -60,6 +60,8 @@ int run_worker(int fd) {
   // ~actor_system waits for.
   worker_channel out{fd};
   task_board board;
+  call_table calls{out};
+  set_worker_calls(&calls);
   hello_msg hello{protocol_version, static_cast<int32_t>(getpid())};
   out.write(frame_kind::hello, hello);
   caf::actor_system_config cfg;
@@ -67,7 +69,7 @@ int run_worker(int fd) {
   cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{cfg};
   auto runner = spawn_task_runner(sys, &out, &board);
-  spawn_child_reader(sys, fd, runner, &out, &board);
+  spawn_child_reader(sys, fd, runner, &out, &board, &calls);
   return 0; // ~actor_system waits until the reader and the runner are done
 }
 

@@ -64,6 +64,7 @@ public:
   std::vector<timer_rec> timers;
   std::vector<std::pair<uint64_t, size_t>> pulls;
   size_t stopped_feeders = 0;
+  std::vector<int> gone_clients;
 
   // -- coordinator_env --------------------------------------------------------
 
@@ -121,6 +122,10 @@ public:
 
   void stop_feeder(const caf::actor&) override {
     ++stopped_feeders;
+  }
+
+  void client_gone(int pid) override {
+    gone_clients.push_back(pid);
   }
 
   // -- helpers ----------------------------------------------------------------

@@ -23,5 +23,7 @@ using credit_atom = caf::atom_constant<caf::atom("credit")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using run_atom = caf::atom_constant<caf::atom("run")>;
 using read_atom = caf::atom_constant<caf::atom("read")>;
+using service_atom = caf::atom_constant<caf::atom("service")>;
+using client_down_atom = caf::atom_constant<caf::atom("clientdown")>;
 
 } // namespace actorpool::detail

@@ -63,6 +63,9 @@ public:
 
   /// Tells `feeder` to stop; its stream is over.
   virtual void stop_feeder(const caf::actor& feeder) = 0;
+
+  /// Worker process `pid` is gone: services release what it held.
+  virtual void client_gone(int pid) = 0;
 };
 
 } // namespace actorpool::detail

@@ -26,9 +26,14 @@ enum class frame_kind : uint8_t {
   shutdown,
   /// parent -> child: `uint64_t` task id to cancel.
   cancel,
+  /// child -> parent: `service_call_msg` from task code to a service actor.
+  service_call,
+  /// parent -> child: `service_reply_msg`.
+  service_reply,
 };
 
-constexpr uint8_t max_frame_kind = static_cast<uint8_t>(frame_kind::cancel);
+constexpr uint8_t max_frame_kind = static_cast<uint8_t>(
+  frame_kind::service_reply);
 
 /// First frame of a worker process.
 struct hello_msg {
@@ -85,6 +90,36 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, failure_msg& x) {
   return f(caf::meta::type_name("failure_msg"), x.code, x.type_name, x.message,
            x.pid);
+}
+
+/// A call of operation `op` of service `service` by a thread of a worker.
+struct service_call_msg {
+  uint64_t call_id = 0;
+  uint64_t service = 0;
+  uint64_t thread = 0;
+  uint8_t op = 0;
+  std::string payload;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, service_call_msg& x) {
+  return f(caf::meta::type_name("service_call_msg"), x.call_id, x.service,
+           x.thread, x.op, x.payload);
+}
+
+/// The answer to a `service_call_msg`: `ok` with the result payload, or
+/// `failed` with an encoded `(uint8_t errc, std::string message)`.
+struct service_reply_msg {
+  enum status_code : uint8_t { ok = 0, failed = 1 };
+  uint64_t call_id = 0;
+  uint8_t status = ok;
+  std::string payload;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, service_reply_msg& x) {
+  return f(caf::meta::type_name("service_reply_msg"), x.call_id, x.status,
+           x.payload);
 }
 
 } // namespace actorpool::detail

@@ -42,6 +42,8 @@ public:
 
   void stop_feeder(const caf::actor& feeder) override;
 
+  void client_gone(int pid) override;
+
   /// Drops the broker of a worker whose connection ended.
   void forget(uint64_t wid);
 

@@ -1,8 +1,12 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -83,14 +87,44 @@ private:
   std::atomic<bool> flag_{false};
 };
 
+/// Service calls made by task code in a worker: each call writes a frame and
+/// waits until the reader hands over the reply with the same id.
+class call_table {
+public:
+  explicit call_table(worker_channel& out) : out_(out) {
+    // nop
+  }
+
+  /// Blocks until the parent answers; returns the reply.
+  service_reply_msg call(uint64_t service, uint64_t thread, uint8_t op,
+                         std::string payload);
+
+  /// Called by the reader for every `service_reply` frame.
+  void complete(service_reply_msg&& reply);
+
+private:
+  worker_channel& out_;
+  std::mutex mtx_;
+  std::condition_variable cv_;
+  uint64_t next_id_ = 1;
+  std::unordered_map<uint64_t, std::optional<service_reply_msg>> calls_;
+};
+
+/// The call table of this worker process, or null in any other process.
+call_table* worker_calls() noexcept;
+
+void set_worker_calls(call_table* table) noexcept;
+
 /// Serves tasks on the socket `fd` until the parent shuts the worker down
 /// (returns the process exit code) or goes away (exits the process at once).
 int run_worker(int fd);
 
 /// Spawns the detached actor that reads frames from the parent (blocking
-/// reads: it does nothing else) and hands work to `runner`.
+/// reads: it does nothing else), hands work to `runner` and replies to
+/// service calls to `calls`.
 caf::actor spawn_child_reader(caf::actor_system& sys, int fd, caf::actor runner,
-                              worker_channel* out, task_board* board);
+                              worker_channel* out, task_board* board,
+                              call_table* calls);
 
 /// Spawns the detached actor that runs tasks one after another and writes
 /// their results to `out`.

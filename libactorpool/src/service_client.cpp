@@ -1,0 +1,109 @@
+#include "actorpool/detail/service.hpp"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actorpool/exceptions.hpp"
+#include "internal/atoms.hpp"
+#include "internal/service_registry.hpp"
+#include "internal/worker_runtime.hpp"
+
+namespace actorpool::detail {
+
+namespace {
+
+std::atomic<call_table*> the_calls{nullptr};
+
+[[noreturn]] void throw_reply_error(const std::string& payload) {
+  uint8_t code = 0;
+  std::string message;
+  decoder src{payload};
+  src.read(code, message);
+  throw_error(make_error(static_cast<errc>(code), message));
+}
+
+std::string call_from_worker(call_table& calls, uint64_t id, service_op op,
+                             std::string payload) {
+  auto reply = calls.call(id, this_client().thread, op, std::move(payload));
+  if (reply.status != service_reply_msg::ok)
+    throw_reply_error(reply.payload);
+  return std::move(reply.payload);
+}
+
+std::string call_locally(uint64_t id, service_op op, std::string payload) {
+  auto service = find_service(id);
+  if (!service)
+    throw bad_argument(errc::invalid_argument,
+                       "the service was destroyed in the parent process");
+  auto client = this_client();
+  caf::scoped_actor self{service->home_system()};
+  std::string result;
+  caf::error err;
+  self
+    ->request(service, caf::infinite, service_atom::value, client.pid,
+              client.thread, op, std::move(payload))
+    .receive([&](std::string& x) { result = std::move(x); },
+             [&](caf::error& x) { err = std::move(x); });
+  if (err)
+    throw_error(err);
+  return result;
+}
+
+} // namespace
+
+call_table* worker_calls() noexcept {
+  return the_calls;
+}
+
+void set_worker_calls(call_table* table) noexcept {
+  the_calls = table;
+}
+
+service_reply_msg call_table::call(uint64_t service, uint64_t thread,
+                                   uint8_t op, std::string payload) {
+  std::unique_lock<std::mutex> guard{mtx_};
+  auto id = next_id_++;
+  calls_[id];
+  guard.unlock();
+  service_call_msg msg{id, service, thread, op, std::move(payload)};
+  out_.write(frame_kind::service_call, msg);
+  guard.lock();
+  cv_.wait(guard, [&] { return calls_[id].has_value(); });
+  auto reply = std::move(*calls_[id]);
+  calls_.erase(id);
+  return reply;
+}
+
+void call_table::complete(service_reply_msg&& reply) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto i = calls_.find(reply.call_id);
+  if (i == calls_.end())
+    return;
+  i->second = std::move(reply);
+  cv_.notify_all();
+}
+
+client_id this_client() {
+  return client_id{static_cast<int32_t>(getpid()),
+                   static_cast<uint64_t>(syscall(SYS_gettid))};
+}
+
+std::string call_service(uint64_t id, service_op op, std::string payload) {
+  if (auto calls = worker_calls())
+    return call_from_worker(*calls, id, op, std::move(payload));
+  return call_locally(id, op, std::move(payload));
+}
+
+service_handle::service_handle(caf::actor service)
+  : id_(register_service(std::move(service))) {
+  auto id = id_;
+  owner_ = std::shared_ptr<void>(nullptr,
+                                 [id](void*) { unregister_service(id); });
+}
+
+} // namespace actorpool::detail

@@ -1,0 +1,139 @@
+// The service transport: task code in a worker calls an actor in the parent
+// over the worker's socket, and learns its answer or its error.
+
+#include "actorpool/detail/service.hpp"
+
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <gtest/gtest.h>
+
+#include "actorpool/pool.hpp"
+#include "actorpool/runtime.hpp"
+#include "internal/atoms.hpp"
+#include "support/leak_check.hpp"
+#include "support/test_tasks.hpp"
+
+using namespace actorpool;
+using namespace actorpool::test;
+using actorpool::detail::service_handle;
+
+namespace {
+
+enum echo_op : uint8_t { echo = 1, refuse = 2, gone_clients = 3 };
+
+struct echo_state {
+  std::vector<int32_t> gone;
+};
+
+// Answers `echo` with the text and the caller's pid, `refuse` with an error,
+// and `gone_clients` with the pids it was told are gone.
+caf::behavior echo_service(caf::stateful_actor<echo_state>* self) {
+  using namespace actorpool::detail;
+  return {
+    [=](service_atom, int32_t pid, uint64_t, uint8_t op,
+        std::string& payload) -> caf::result<std::string> {
+      std::string out;
+      if (op == refuse)
+        return make_error(errc::invalid_argument, std::string{"refused"});
+      if (op == gone_clients) {
+        encode_into(out, self->state.gone);
+        return out;
+      }
+      auto text = decode_one<std::string>(payload) + " from "
+                  + std::to_string(pid);
+      encode_into(out, text);
+      return out;
+    },
+    [=](client_down_atom, int32_t pid) { self->state.gone.push_back(pid); },
+  };
+}
+
+service_handle make_echo() {
+  return service_handle{default_system().spawn(echo_service)};
+}
+
+std::string call_echo(service_handle h, std::string text) {
+  return detail::call_service_as<std::string>(h.id(), echo, text);
+}
+
+std::string call_refuse(service_handle h) {
+  try {
+    detail::call_service_as<std::string>(h.id(), refuse);
+  } catch (const bad_argument& e) {
+    return std::string{"bad_argument: "} + e.what();
+  }
+  return "no error";
+}
+
+class service_test : public process_test_p {};
+
+std::string worker_name(const ::testing::TestParamInfo<int>& info) {
+  return "workers_" + std::to_string(info.param);
+}
+
+} // namespace
+
+ACTORPOOL_TASK(call_echo)
+ACTORPOOL_TASK(call_refuse)
+
+TEST_P(service_test, calls_from_the_parent) {
+  auto h = make_echo();
+  EXPECT_EQ(call_echo(h, "hi"), "hi from " + std::to_string(getpid()));
+  EXPECT_EQ(call_refuse(h),
+            "bad_argument: actorpool::invalid_argument: refused");
+}
+
+TEST_P(service_test, calls_from_workers) {
+  auto h = make_echo();
+  pool p{workers()};
+  auto pids = p.stats().pids;
+  for (int i = 0; i < 3 * workers(); ++i) {
+    auto reply = p.apply(call_echo, h, std::string{"x"});
+    auto pid = std::stoi(reply.substr(reply.rfind(' ') + 1));
+    EXPECT_NE(std::find(pids.begin(), pids.end(), pid), pids.end()) << reply;
+  }
+  EXPECT_EQ(p.apply(call_refuse, h),
+            "bad_argument: actorpool::invalid_argument: refused");
+}
+
+TEST_P(service_test, many_concurrent_calls) {
+  auto h = make_echo();
+  pool p{workers()};
+  std::vector<async_result<std::string>> rs;
+  for (int i = 0; i < 200; ++i)
+    rs.push_back(p.apply_async(call_echo, h, std::to_string(i)));
+  for (int i = 0; i < 200; ++i)
+    EXPECT_EQ(rs[static_cast<size_t>(i)].get().rfind(std::to_string(i), 0), 0u);
+}
+
+TEST_P(service_test, services_learn_when_workers_are_gone) {
+  auto h = make_echo();
+  std::vector<int32_t> pids;
+  {
+    pool p{workers()};
+    pids = p.stats().pids;
+  }
+  auto gone = detail::call_service_as<std::vector<int32_t>>(h.id(),
+                                                            gone_clients);
+  std::sort(gone.begin(), gone.end());
+  std::sort(pids.begin(), pids.end());
+  EXPECT_EQ(gone, pids);
+}
+
+TEST_P(service_test, destroyed_service_is_a_clear_error) {
+  uint64_t id = 0;
+  {
+    auto h = make_echo();
+    id = h.id();
+  }
+  EXPECT_THROW(detail::call_service(id, echo, {}), bad_argument);
+}
+
+INSTANTIATE_TEST_SUITE_P(transport, service_test, ::testing::Values(1, 2, 4),
+                         worker_name);
