@@ -37,6 +37,16 @@ const char* to_string(errc x) noexcept {
       return "system_error";
     case errc::input_failed:
       return "input_failed";
+    case errc::empty:
+      return "empty";
+    case errc::full:
+      return "full";
+    case errc::invalid_state:
+      return "invalid_state";
+    case errc::broken_barrier:
+      return "broken_barrier";
+    case errc::end_of_file:
+      return "end_of_file";
   }
   return "<unknown errc>";
 }

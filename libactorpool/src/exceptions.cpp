@@ -142,6 +142,16 @@ std::string context_text(const caf::error& err) {
       throw cancelled_error(code, what);
     case errc::input_failed:
       throw input_error(code, what);
+    case errc::empty:
+      throw queue_empty(code, what);
+    case errc::full:
+      throw queue_full(code, what);
+    case errc::invalid_state:
+      throw state_error(code, what);
+    case errc::broken_barrier:
+      throw broken_barrier_error(code, what);
+    case errc::end_of_file:
+      throw eof_error(code, what);
     default:
       throw system_error(code, what);
   }

@@ -24,6 +24,7 @@ TEST(errc, names_match_enumerators) {
   EXPECT_STREQ(to_string(errc::task_failed), "task_failed");
   EXPECT_STREQ(to_string(errc::timeout), "timeout");
   EXPECT_STREQ(to_string(errc::input_failed), "input_failed");
+  EXPECT_STREQ(to_string(errc::end_of_file), "end_of_file");
 }
 
 TEST(errc, out_of_range_values_are_unknown) {

@@ -115,6 +115,20 @@ TEST(exceptions, throw_error_maps_input_failed) {
   EXPECT_EQ(thrown_code<actorpool::input_error>(err), errc::input_failed);
 }
 
+TEST(exceptions, throw_error_maps_primitive_errors) {
+  EXPECT_EQ(thrown_code<actorpool::queue_empty>(with_text(errc::empty)),
+            errc::empty);
+  EXPECT_EQ(thrown_code<actorpool::queue_full>(with_text(errc::full)),
+            errc::full);
+  EXPECT_EQ(thrown_code<actorpool::state_error>(with_text(errc::invalid_state)),
+            errc::invalid_state);
+  EXPECT_EQ(thrown_code<actorpool::broken_barrier_error>(
+              with_text(errc::broken_barrier)),
+            errc::broken_barrier);
+  EXPECT_EQ(thrown_code<actorpool::eof_error>(with_text(errc::end_of_file)),
+            errc::end_of_file);
+}
+
 TEST(exceptions, throw_error_maps_the_rest_to_system_error) {
   auto proto = with_text(errc::protocol_error);
   auto sys = with_text(errc::system_error);

@@ -43,6 +43,21 @@ enum class errc : uint8_t {
   system_error,
   /// The input of `map`/`imap` raised an exception while being read.
   input_failed,
+  /// A non-blocking or timed `get` found the queue empty (Python:
+  /// `queue.Empty`).
+  empty,
+  /// A non-blocking or timed `put` found the queue full (`queue.Full`).
+  full,
+  /// A primitive was used in a state that forbids it: releasing a lock that
+  /// is not held or not owned, over-releasing a bounded semaphore, waiting on
+  /// a condition without holding its lock.
+  invalid_state,
+  /// A barrier was broken (reset, aborted or timed out) (Python:
+  /// `threading.BrokenBarrierError`).
+  broken_barrier,
+  /// The other end of a pipe or queue is closed or gone (Python: `EOFError`,
+  /// `OSError` on a closed handle).
+  end_of_file,
 };
 
 /// The category atom of every `errc` value inside a `caf::error`.
@@ -52,7 +67,7 @@ constexpr caf::atom_value errc_category = caf::atom("actorpool");
 const char* to_string(errc x) noexcept;
 
 /// Number of enumerators, for exhaustive tests.
-constexpr uint8_t errc_count = static_cast<uint8_t>(errc::input_failed);
+constexpr uint8_t errc_count = static_cast<uint8_t>(errc::end_of_file);
 
 /// Converts an `errc` into a `caf::error` without context.
 caf::error make_error(errc x);

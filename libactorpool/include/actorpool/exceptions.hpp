@@ -82,6 +82,39 @@ public:
   using error::error;
 };
 
+/// `get` on an empty queue without blocking or within its timeout (Python:
+/// `queue.Empty`).
+class queue_empty : public error {
+public:
+  using error::error;
+};
+
+/// `put` on a full queue without blocking or within its timeout (Python:
+/// `queue.Full`).
+class queue_full : public error {
+public:
+  using error::error;
+};
+
+/// A primitive used in a state that forbids it, e.g. releasing a lock that is
+/// not held (Python: `ValueError`, `RuntimeError`, `AssertionError`).
+class state_error : public error {
+public:
+  using error::error;
+};
+
+/// A broken barrier (Python: `threading.BrokenBarrierError`).
+class broken_barrier_error : public error {
+public:
+  using error::error;
+};
+
+/// The other end is closed or gone (Python: `EOFError`).
+class eof_error : public error {
+public:
+  using error::error;
+};
+
 /// Anything else: protocol violations, failed system calls.
 class system_error : public error {
 public:
