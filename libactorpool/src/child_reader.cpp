@@ -63,6 +63,13 @@ caf::error on_frame(reader_actor* self, const frame_view& fv) {
       self->send(st.runner, init_atom::value, std::move(t));
       return caf::none;
     }
+    case frame_kind::target: {
+      task_msg t;
+      if (auto err = decode_body(fv, t))
+        return err;
+      self->send(st.runner, target_atom::value, std::move(t));
+      return caf::none;
+    }
     case frame_kind::cancel: {
       uint64_t id = 0;
       if (auto err = decode_body(fv, id))
@@ -96,6 +103,10 @@ void read_once(reader_actor* self) {
   do {
     n = recv(st.fd, buf, sizeof(buf), 0);
   } while (n < 0 && errno == EINTR);
+  if (n <= 0 && process_target_done()) {
+    self->quit(); // a process's task returned and its runner closed the socket
+    return;
+  }
   if (n <= 0)
     worker_channel::fail(nullptr); // EOF: the parent is gone
   auto err = st.frames.consume(buf, static_cast<size_t>(n),

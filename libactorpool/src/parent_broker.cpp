@@ -166,6 +166,7 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
       write_frame(self, frame_kind::tasks, batch);
     },
     [=](init_atom, task_msg& t) { write_frame(self, frame_kind::init, t); },
+    [=](target_atom, task_msg& t) { write_frame(self, frame_kind::target, t); },
     [=](cancel_atom, uint64_t id) {
       write_frame(self, frame_kind::cancel, id);
     },

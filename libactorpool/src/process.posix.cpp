@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actorpool/errc.hpp"
+#include "internal/worker_runtime.hpp"
 
 extern char** environ;
 
@@ -25,16 +26,34 @@ caf::error os_error(const char* call, int code) {
                     std::string{call} + ": " + strerror(code));
 }
 
-// The environment of the child: ours without a stale worker variable, plus
-// the variable that turns the child into a worker of this process.
-std::vector<std::string> worker_environment() {
+bool is_ours(const char* entry) {
+  for (auto name : {worker_env_var, worker_name_env_var, parent_name_env_var,
+                    daemon_env_var}) {
+    auto n = strlen(name);
+    if (strncmp(entry, name, n) == 0 && entry[n] == '=')
+      return true;
+  }
+  return false;
+}
+
+std::string own_name() {
+  auto self = this_worker();
+  return self != nullptr ? self->name : "MainProcess";
+}
+
+// The environment of the child: ours without stale worker variables, plus
+// the ones that make the child a worker of this process.
+std::vector<std::string> worker_environment(const std::string& name,
+                                            bool daemon) {
   std::vector<std::string> env;
-  std::string prefix = std::string{worker_env_var} + "=";
   for (char** e = environ; e && *e; ++e)
-    if (strncmp(*e, prefix.c_str(), prefix.size()) != 0)
+    if (!is_ours(*e))
       env.emplace_back(*e);
-  env.emplace_back(prefix + std::to_string(worker_fd) + ","
-                   + std::to_string(getpid()));
+  env.emplace_back(std::string{worker_env_var} + "=" + std::to_string(worker_fd)
+                   + "," + std::to_string(getpid()));
+  env.emplace_back(std::string{worker_name_env_var} + "=" + name);
+  env.emplace_back(std::string{parent_name_env_var} + "=" + own_name());
+  env.emplace_back(std::string{daemon_env_var} + "=" + (daemon ? "1" : "0"));
   return env;
 }
 
@@ -88,7 +107,8 @@ int above_worker_fd(int fd) {
   return moved;
 }
 
-caf::expected<int> spawn_child(int child_end) {
+caf::expected<int> spawn_child(int child_end, const std::string& name,
+                               bool daemon) {
   posix_spawnattr_t attr;
   posix_spawn_file_actions_t fa;
   if (int rc = init_attributes(attr))
@@ -98,7 +118,7 @@ caf::expected<int> spawn_child(int child_end) {
     return os_error("posix_spawn_file_actions", rc);
   }
   std::vector<std::string> args{program_invocation_name, "--actorpool-worker"};
-  auto env = worker_environment();
+  auto env = worker_environment(name, daemon);
   auto argv = as_argv(args);
   auto envp = as_argv(env);
   pid_t pid = -1;
@@ -113,7 +133,8 @@ caf::expected<int> spawn_child(int child_end) {
 
 } // namespace
 
-caf::expected<spawned_process> spawn_worker_process() {
+caf::expected<spawned_process> spawn_worker_process(const std::string& name,
+                                                    bool daemon) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     return os_error("socketpair", errno);
@@ -122,7 +143,7 @@ caf::expected<spawned_process> spawn_worker_process() {
     close_fd(sv[0]);
     return os_error("fcntl", errno);
   }
-  auto pid = spawn_child(child_end);
+  auto pid = spawn_child(child_end, name, daemon);
   close_fd(child_end);
   if (!pid) {
     close_fd(sv[0]);

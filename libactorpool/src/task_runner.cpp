@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,27 @@ void run_initializer(runner_actor* self, const task_msg& t) {
   flush(self);
 }
 
+// A process's one task: its outcome is the exit code (0 or 1, Python's
+// convention), and a failure is printed like Python prints a traceback.
+void run_target(runner_actor* self, const task_msg& t) {
+  auto r = timed_run(t);
+  int code = 0;
+  if (r.status == result_msg::failed) {
+    failure_msg f;
+    decoder src{r.payload};
+    src.read(f);
+    auto self_info = this_worker();
+    fprintf(stderr, "Process %s (pid %d) failed:\n%s%s%s\n",
+            self_info != nullptr ? self_info->name.c_str() : "?",
+            static_cast<int>(getpid()), f.type_name.c_str(),
+            f.type_name.empty() ? "" : ": ", f.message.c_str());
+    fflush(stderr);
+    code = 1;
+  }
+  finish_process_target(code, self->state.out->fd());
+  self->quit();
+}
+
 caf::behavior task_runner(runner_actor* self, worker_channel* out,
                           task_board* board) {
   self->state.out = out;
@@ -135,6 +157,7 @@ caf::behavior task_runner(runner_actor* self, worker_channel* out,
   return {
     [=](tasks_atom, std::vector<task_msg>& batch) { run_batch(self, batch); },
     [=](init_atom, const task_msg& t) { run_initializer(self, t); },
+    [=](target_atom, const task_msg& t) { run_target(self, t); },
     [=](shutdown_atom) {
       flush(self);
       self->quit();

@@ -1,7 +1,10 @@
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -20,37 +23,62 @@ namespace detail {
 
 namespace {
 
-struct worker_args {
-  int fd = -1;
-  int parent = -1;
-};
+worker_identity identity;
+bool is_worker = false;
+std::atomic<bool> target_done{false};
+std::atomic<int> exit_code{0};
 
-// Parses ACTORPOOL_WORKER ("<fd>,<parent pid>") and removes it, so that a
-// pool created inside a task starts its own workers cleanly.
-bool take_worker_args(worker_args& out) {
-  auto value = getenv(worker_env_var);
-  if (value == nullptr)
+// Reads and removes a variable of the environment a pool or process gave
+// this worker, so that pools created inside a task start their own workers
+// cleanly.
+std::string take_env(const char* name) {
+  auto value = getenv(name);
+  std::string result = value != nullptr ? value : "";
+  unsetenv(name);
+  return result;
+}
+
+// ACTORPOOL_WORKER is "<fd>,<parent pid>"; the other variables describe the
+// worker (see process.posix.cpp).
+bool take_worker_args(int& fd) {
+  auto value = take_env(worker_env_var);
+  auto comma = value.find(',');
+  if (value.empty() || comma == std::string::npos)
     return false;
-  std::string s{value};
-  unsetenv(worker_env_var);
-  auto comma = s.find(',');
-  if (comma == std::string::npos)
-    return false;
-  out.fd = std::atoi(s.c_str());
-  out.parent = std::atoi(s.c_str() + comma + 1);
-  return out.fd >= 0;
+  fd = std::atoi(value.c_str());
+  identity.parent_pid = std::atoi(value.c_str() + comma + 1);
+  identity.name = take_env(worker_name_env_var);
+  identity.parent_name = take_env(parent_name_env_var);
+  identity.daemon = take_env(daemon_env_var) == "1";
+  return fd >= 0;
 }
 
 // A worker dies with its parent even if something else keeps the socket
 // open; Ctrl-C at a terminal is for the parent to handle, not the workers.
-void guard_against_orphaning(int parent) {
+// The socket must not leak into programs the task may start.
+void guard_against_orphaning(int fd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent)
+  if (getppid() != identity.parent_pid)
     _exit(0);
   signal(SIGINT, SIG_IGN);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 } // namespace
+
+const worker_identity* this_worker() noexcept {
+  return is_worker ? &identity : nullptr;
+}
+
+void finish_process_target(int code, int fd) {
+  exit_code = code;
+  target_done = true;
+  shutdown(fd, SHUT_RD); // the reader's blocking recv returns
+}
+
+bool process_target_done() noexcept {
+  return target_done;
+}
 
 // A worker needs no middleman: its only connection is read by a detached
 // actor with blocking reads, and written by whoever has a frame to send.
@@ -64,23 +92,27 @@ int run_worker(int fd) {
   set_worker_calls(&calls);
   hello_msg hello{protocol_version, static_cast<int32_t>(getpid())};
   out.write(frame_kind::hello, hello);
-  caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", 1);
-  cfg.set("scheduler.policy", caf::atom("sharing"));
-  caf::actor_system sys{cfg};
-  auto runner = spawn_task_runner(sys, &out, &board);
-  spawn_child_reader(sys, fd, runner, &out, &board, &calls);
-  return 0; // ~actor_system waits until the reader and the runner are done
+  {
+    caf::actor_system_config cfg;
+    cfg.set("scheduler.max-threads", 1);
+    cfg.set("scheduler.policy", caf::atom("sharing"));
+    caf::actor_system sys{cfg};
+    auto runner = spawn_task_runner(sys, &out, &board);
+    spawn_child_reader(sys, fd, runner, &out, &board, &calls);
+  } // ~actor_system waits until the reader and the runner are done
+  set_worker_calls(nullptr);
+  return exit_code;
 }
 
 } // namespace detail
 
 int serve_if_worker() {
-  detail::worker_args args;
-  if (!detail::take_worker_args(args))
+  int fd = -1;
+  if (!detail::take_worker_args(fd))
     return -1;
-  detail::guard_against_orphaning(args.parent);
-  return detail::run_worker(args.fd);
+  detail::is_worker = true;
+  detail::guard_against_orphaning(fd);
+  return detail::run_worker(fd);
 }
 
 } // namespace actorpool

@@ -17,6 +17,7 @@
 #include "actorpool/pool_actor.hpp"
 #include "actorpool/pool_options.hpp"
 #include "actorpool/pool_stats.hpp"
+#include "actorpool/process.hpp"
 #include "actorpool/runtime.hpp"
 #include "actorpool/task.hpp"
 #include "actorpool/version.hpp"

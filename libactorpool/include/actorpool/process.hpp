@@ -40,10 +40,9 @@ public:
   template <class F, class... Ts>
   explicit process(F&& target, Ts&&... args) : process() {
     using traits = detail::task_traits<F>;
-    init(traits::name(target),
-         detail::encode_call<typename traits::args_tuple>(
-           std::forward<Ts>(args)...)
-           .payload);
+    init(traits::name(target), detail::encode_call<typename traits::args_tuple>(
+                                 std::forward<Ts>(args)...)
+                                 .payload);
   }
 
   process(process&&) noexcept;

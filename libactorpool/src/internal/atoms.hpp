@@ -25,5 +25,7 @@ using run_atom = caf::atom_constant<caf::atom("run")>;
 using read_atom = caf::atom_constant<caf::atom("read")>;
 using service_atom = caf::atom_constant<caf::atom("service")>;
 using client_down_atom = caf::atom_constant<caf::atom("clientdown")>;
+using target_atom = caf::atom_constant<caf::atom("target")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
 
 } // namespace actorpool::detail

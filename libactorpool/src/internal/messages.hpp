@@ -30,10 +30,12 @@ enum class frame_kind : uint8_t {
   service_call,
   /// parent -> child: `service_reply_msg`.
   service_reply,
+  /// parent -> child: `task_msg` for the one task of a `process`; the child
+  /// exits when it returns.
+  target,
 };
 
-constexpr uint8_t max_frame_kind = static_cast<uint8_t>(
-  frame_kind::service_reply);
+constexpr uint8_t max_frame_kind = static_cast<uint8_t>(frame_kind::target);
 
 /// First frame of a worker process.
 struct hello_msg {

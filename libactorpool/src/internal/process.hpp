@@ -11,6 +11,11 @@ namespace actorpool::detail {
 /// worker: `"<fd>,<parent pid>"`.
 constexpr const char* worker_env_var = "ACTORPOOL_WORKER";
 
+/// Variables that describe the worker to itself (`current_process()`).
+constexpr const char* worker_name_env_var = "ACTORPOOL_NAME";
+constexpr const char* parent_name_env_var = "ACTORPOOL_PARENT_NAME";
+constexpr const char* daemon_env_var = "ACTORPOOL_DAEMON";
+
 /// The descriptor number the worker's socket end gets in the child.
 constexpr int worker_fd = 3;
 
@@ -25,8 +30,10 @@ struct spawned_process {
 /// close-on-exec socketpair, hands the child its end as fd 3 with every other
 /// inherited descriptor above 2 closed, resets the child's signal mask and
 /// dispositions, and sets `ACTORPOOL_WORKER`. Never forks without exec, so it
-/// is safe while the actor system's threads run.
-caf::expected<spawned_process> spawn_worker_process();
+/// is safe while the actor system's threads run. `name` and `daemon` are
+/// what `current_process()` reports in the child.
+caf::expected<spawned_process> spawn_worker_process(const std::string& name,
+                                                    bool daemon = false);
 
 /// How a process ended, in Python's `exitcode` convention.
 struct exit_status {

@@ -115,6 +115,24 @@ call_table* worker_calls() noexcept;
 
 void set_worker_calls(call_table* table) noexcept;
 
+/// What a worker process knows about itself, from its environment at start.
+struct worker_identity {
+  std::string name;
+  bool daemon = false;
+  int parent_pid = 0;
+  std::string parent_name;
+};
+
+/// This process as a worker, or null in the main process.
+const worker_identity* this_worker() noexcept;
+
+/// A `process` ran its task: remember the exit code and stop reading, so that
+/// the worker winds down and exits with `exit_code`.
+void finish_process_target(int exit_code, int fd);
+
+/// True once `finish_process_target` was called.
+bool process_target_done() noexcept;
+
 /// Serves tasks on the socket `fd` until the parent shuts the worker down
 /// (returns the process exit code) or goes away (exits the process at once).
 int run_worker(int fd);

@@ -1,0 +1,56 @@
+// Python's Process start and join:
+//
+//     def greet(i):
+//         print('hello from', current_process().name, os.getpid())
+//     ps = [Process(target=greet, args=(i,)) for i in range(4)]
+//     for p in ps: p.start()
+//     for p in ps: p.join()
+//
+// Four processes start, each prints a greeting, and the parent joins them
+// and prints their exit codes.
+//
+// Usage: actorpool-process-start-join [--processes N]
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <actorpool/all.hpp>
+
+namespace {
+
+void greet(int i) {
+  auto me = actorpool::current_process();
+  std::printf("hello from %s (pid %d), number %d, child of %d\n",
+              me.name.c_str(), me.pid, i, actorpool::parent_process()->pid);
+  std::fflush(stdout);
+}
+
+} // namespace
+
+ACTORPOOL_TASK(greet)
+
+int main(int argc, char** argv) {
+  int n = 4;
+  if (argc == 3 && std::strcmp(argv[1], "--processes") == 0)
+    n = std::atoi(argv[2]);
+  std::printf("main process %d starts %d processes\n",
+              static_cast<int>(getpid()), n);
+  std::fflush(stdout);
+  std::vector<actorpool::process> ps;
+  for (int i = 0; i < n; ++i)
+    ps.emplace_back(greet, i);
+  for (auto& p : ps)
+    p.start();
+  int failures = 0;
+  for (auto& p : ps) {
+    p.join();
+    std::printf("%s (pid %d) exited with code %d\n", p.name().c_str(), *p.pid(),
+                *p.exitcode());
+    failures += *p.exitcode() != 0;
+  }
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,140 @@
+#include "internal/process_actor.hpp"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "internal/atoms.hpp"
+#include "internal/frame.hpp"
+#include "internal/parent_broker.hpp"
+#include "internal/process.hpp"
+#include "internal/service_registry.hpp"
+
+namespace actorpool::detail {
+
+void process_state::set_exit(int code) {
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    exitcode = code;
+  }
+  cv.notify_all();
+}
+
+bool process_state::wait(std::optional<std::chrono::milliseconds> timeout) {
+  std::unique_lock<std::mutex> guard{mtx};
+  auto done = [this] {
+    return exitcode.has_value();
+  };
+  if (!timeout) {
+    cv.wait(guard, done);
+    return true;
+  }
+  return cv.wait_for(guard, *timeout, done);
+}
+
+bool process_state::ended() {
+  std::lock_guard<std::mutex> guard{mtx};
+  return exitcode.has_value();
+}
+
+namespace {
+
+/// How long a child whose socket closed may linger before SIGKILL.
+constexpr auto linger_limit = std::chrono::seconds{1};
+
+struct supervisor_state {
+  task_msg target;
+  std::shared_ptr<process_state> st;
+  caf::actor broker;
+  int pid = 0;
+  bool reaped = false;
+  unsigned reap_attempts = 0;
+  std::chrono::steady_clock::time_point down_at;
+  const char* name = "actorpool.process";
+
+  ~supervisor_state() {
+    // Killed before the child ended (program exit): Python joins non-daemon
+    // children and terminates daemon ones.
+    if (pid <= 0 || reaped)
+      return;
+    if (st->daemon)
+      signal_process(pid, SIGKILL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+      ; // blocking: the actor is going away
+    st->set_exit(WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status));
+    if (broker)
+      caf::anon_send_exit(broker, caf::exit_reason::kill);
+    notify_client_down(pid);
+  }
+};
+
+using supervisor_actor = caf::stateful_actor<supervisor_state>;
+
+caf::result<int32_t> on_start(supervisor_actor* self) {
+  auto& s = self->state;
+  auto proc = spawn_worker_process(s.st->name, s.st->daemon);
+  if (!proc)
+    return std::move(proc.error());
+  s.pid = proc->pid;
+  s.broker = spawn_parent_broker(self->system(), proc->fd, 1,
+                                 caf::actor_cast<caf::actor>(self),
+                                 default_max_frame_size);
+  return static_cast<int32_t>(proc->pid);
+}
+
+void on_hello(supervisor_actor* self, const hello_msg& msg) {
+  auto& s = self->state;
+  if (msg.version != protocol_version || msg.pid != s.pid) {
+    signal_process(s.pid, SIGKILL); // not ours to serve
+    return;
+  }
+  self->send(s.broker, target_atom::value, s.target);
+}
+
+void try_reap(supervisor_actor* self) {
+  auto& s = self->state;
+  if (auto st = detail::try_reap(s.pid)) {
+    s.reaped = true;
+    s.st->set_exit(st->code);
+    notify_client_down(s.pid);
+    self->quit();
+    return;
+  }
+  if (std::chrono::steady_clock::now() - s.down_at > linger_limit)
+    signal_process(s.pid, SIGKILL);
+  auto delay = std::chrono::milliseconds{1u << std::min(s.reap_attempts++, 6u)};
+  self->delayed_send(self, delay, timer_atom::value, uint8_t{0}, uint64_t{0});
+}
+
+caf::behavior supervisor(supervisor_actor* self, task_msg target,
+                         std::shared_ptr<process_state> st) {
+  self->state.target = std::move(target);
+  self->state.st = std::move(st);
+  return {
+    [=](start_atom) { return on_start(self); },
+    [=](hello_atom, uint64_t, const hello_msg& msg) { on_hello(self, msg); },
+    [=](results_atom, uint64_t, std::vector<result_msg>&) {
+      // a process reports through its exit code only
+    },
+    [=](down_atom, uint64_t, const std::string&) {
+      self->state.broker = caf::actor{};
+      self->state.down_at = std::chrono::steady_clock::now();
+      try_reap(self);
+    },
+    [=](timer_atom, uint8_t, uint64_t) { try_reap(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_process_actor(caf::actor_system& sys, task_msg target,
+                               std::shared_ptr<process_state> st) {
+  return sys.spawn(supervisor, std::move(target), std::move(st));
+}
+
+} // namespace actorpool::detail

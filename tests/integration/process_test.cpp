@@ -1,0 +1,284 @@
+// Port of CPython's _TestProcess: start/join/is_alive/exitcode, terminate and
+// kill, names and daemons, active_children, current and parent process,
+// recursion, close, many processes.
+
+#include "actorpool/process.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/leak_check.hpp"
+#include "support/test_tasks.hpp"
+
+using namespace actorpool;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A scratch file in /tmp that goes away with the object.
+class scratch_file {
+public:
+  scratch_file() {
+    char tmpl[] = "/tmp/actorpool_process_test_XXXXXX";
+    auto fd = mkstemp(tmpl);
+    close(fd);
+    path_ = tmpl;
+  }
+
+  ~scratch_file() {
+    unlink(path_.c_str());
+  }
+
+  const std::string& path() const {
+    return path_;
+  }
+
+  std::vector<std::string> lines() const {
+    std::ifstream in{path_};
+    std::vector<std::string> result;
+    for (std::string line; std::getline(in, line);)
+      result.push_back(line);
+    return result;
+  }
+
+private:
+  std::string path_;
+};
+
+void append_line(const std::string& path, const std::string& line) {
+  std::ofstream out{path, std::ios::app};
+  out << line << '\n';
+}
+
+// Alive and not a zombie (a zombie has ended; whoever adopted it reaps it).
+bool process_runs(int pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string line;
+  if (!std::getline(in, line))
+    return false;
+  auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size()
+         && line[close + 2] != 'Z';
+}
+
+bool listed(int pid) {
+  for (auto& info : active_children())
+    if (info.pid == pid)
+      return true;
+  return false;
+}
+
+} // namespace
+
+// -- targets
+// --------------------------------------------------------------------
+
+void report_self(std::string path, int a, std::string b) {
+  auto me = current_process();
+  auto parent = parent_process();
+  std::ostringstream out;
+  out << a << ' ' << b << ' ' << me.name << ' ' << me.pid << ' '
+      << (me.daemon ? "daemon" : "normal") << ' '
+      << (parent ? parent->name : "-") << ' ' << (parent ? parent->pid : 0);
+  append_line(path, out.str());
+}
+
+void sleep_forever() {
+  for (;;)
+    pause();
+}
+
+void throws_runtime_error() {
+  throw std::runtime_error("target failed");
+}
+
+void recurse(std::string path, std::string id) {
+  append_line(path, "[" + id + "]");
+  if (id.size() < 2)
+    for (char c : {'0', '1'}) {
+      process child{recurse, path, id + c};
+      child.start();
+      child.join();
+    }
+}
+
+void start_daemon_grandchild(std::string path) {
+  process p{sleep_forever};
+  p.daemon(true).start();
+  append_line(path, std::to_string(*p.pid()));
+  // The daemon outlives this function; it must not outlive this process.
+  std::this_thread::sleep_for(50ms);
+  _exit(0); // leave without running destructors, like a crash would
+}
+
+ACTORPOOL_TASK(report_self)
+ACTORPOOL_TASK(sleep_forever)
+ACTORPOOL_TASK(throws_runtime_error)
+ACTORPOOL_TASK(recurse)
+ACTORPOOL_TASK(start_daemon_grandchild)
+
+// -- tests
+// ----------------------------------------------------------------------
+
+class process_test : public actorpool::test::process_test {};
+
+TEST_F(process_test, current) {
+  auto me = current_process();
+  EXPECT_EQ(me.name, "MainProcess");
+  EXPECT_EQ(me.pid, getpid());
+  EXPECT_FALSE(me.daemon);
+  EXPECT_FALSE(parent_process().has_value());
+}
+
+TEST_F(process_test, process) {
+  scratch_file f;
+  process p{report_self, f.path(), 1, std::string{"two"}};
+  p.name("SomeProcess").daemon(true);
+  EXPECT_FALSE(p.is_alive());
+  EXPECT_TRUE(p.daemon());
+  EXPECT_EQ(p.exitcode(), std::nullopt);
+  EXPECT_EQ(p.pid(), std::nullopt);
+  p.start();
+  ASSERT_TRUE(p.pid().has_value());
+  p.join();
+  EXPECT_EQ(p.exitcode(), 0);
+  EXPECT_FALSE(p.is_alive());
+  EXPECT_FALSE(listed(*p.pid()));
+  auto lines = f.lines();
+  ASSERT_EQ(lines.size(), 1u);
+  std::ostringstream expected;
+  expected << "1 two SomeProcess " << *p.pid() << " daemon MainProcess "
+           << getpid();
+  EXPECT_EQ(lines[0], expected.str());
+}
+
+TEST_F(process_test, default_names_are_numbered) {
+  process a{sleep_forever};
+  process b{sleep_forever};
+  EXPECT_EQ(a.name().rfind("Process-", 0), 0u);
+  EXPECT_NE(a.name(), b.name());
+}
+
+TEST_F(process_test, exception_gives_exit_code_1) {
+  process p{throws_runtime_error};
+  p.start();
+  p.join();
+  EXPECT_EQ(p.exitcode(), 1);
+}
+
+TEST_F(process_test, terminate) {
+  process p{sleep_forever};
+  p.daemon(true).start();
+  EXPECT_TRUE(p.is_alive());
+  EXPECT_TRUE(listed(*p.pid()));
+  EXPECT_FALSE(p.join(0ms));
+  EXPECT_FALSE(p.join(50ms));
+  EXPECT_TRUE(p.is_alive());
+  EXPECT_EQ(p.exitcode(), std::nullopt);
+  p.terminate();
+  EXPECT_TRUE(p.join(10s));
+  EXPECT_FALSE(p.is_alive());
+  EXPECT_FALSE(listed(*p.pid()));
+  EXPECT_EQ(p.exitcode(), -SIGTERM);
+}
+
+TEST_F(process_test, kill) {
+  process p{sleep_forever};
+  p.daemon(true).start();
+  p.kill();
+  p.join();
+  EXPECT_EQ(p.exitcode(), -SIGKILL);
+}
+
+TEST_F(process_test, active_children) {
+  EXPECT_TRUE(active_children().empty());
+  process p{sleep_forever};
+  p.daemon(true);
+  p.start();
+  EXPECT_TRUE(listed(*p.pid()));
+  p.kill();
+  p.join();
+  EXPECT_FALSE(listed(*p.pid()));
+}
+
+TEST_F(process_test, recursion) {
+  scratch_file f;
+  recurse(f.path(), "");
+  std::vector<std::string> expected{"[]",  "[0]",  "[00]", "[01]",
+                                    "[1]", "[10]", "[11]"};
+  EXPECT_EQ(f.lines(), expected);
+}
+
+TEST_F(process_test, close) {
+  process p{sleep_forever};
+  p.daemon(true).start();
+  EXPECT_THROW(p.close(), state_error);
+  p.kill();
+  p.join();
+  p.close();
+  EXPECT_THROW(p.start(), state_error);
+}
+
+TEST_F(process_test, misuse) {
+  process p{sleep_forever};
+  EXPECT_THROW(p.join(), state_error);
+  p.daemon(true).start();
+  EXPECT_THROW(p.start(), state_error);
+  EXPECT_THROW(p.name("late"), state_error);
+  p.kill();
+  p.join();
+}
+
+TEST_F(process_test, many_processes) {
+  constexpr int n = 20;
+  std::vector<process> ps;
+  for (int i = 0; i < n; ++i)
+    ps.emplace_back(sleep_forever);
+  for (auto& p : ps)
+    p.daemon(true).start();
+  for (int i = 0; i < n; ++i)
+    i % 2 == 0 ? ps[static_cast<size_t>(i)].terminate()
+               : ps[static_cast<size_t>(i)].kill();
+  for (int i = 0; i < n; ++i) {
+    auto& p = ps[static_cast<size_t>(i)];
+    p.join();
+    EXPECT_EQ(p.exitcode(), i % 2 == 0 ? -SIGTERM : -SIGKILL);
+  }
+}
+
+TEST_F(process_test, destructor_joins_or_terminates) {
+  scratch_file f;
+  {
+    process normal{report_self, f.path(), 7, std::string{"x"}};
+    normal.start();
+    process daemon{sleep_forever};
+    daemon.daemon(true).start();
+  } // joins the first, terminates the second
+  EXPECT_EQ(f.lines().size(), 1u);
+  EXPECT_TRUE(active_children().empty());
+}
+
+TEST_F(process_test, daemon_dies_with_its_parent) {
+  scratch_file f;
+  process p{start_daemon_grandchild, f.path()};
+  p.start();
+  p.join();
+  auto lines = f.lines();
+  ASSERT_EQ(lines.size(), 1u);
+  auto grandchild = std::stoi(lines[0]);
+  // The grandchild sees its socket close (and has PR_SET_PDEATHSIG). Wait
+  // for its end (within the watchdog) and check it came within a second.
+  auto t0 = std::chrono::steady_clock::now();
+  while (process_runs(grandchild))
+    std::this_thread::yield();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+}
