@@ -1,1 +1,188 @@
-// Placeholder: filled in by the primitives work (issue 4).
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actorpool/detail/task_registry.hpp"
+#include "actorpool/exceptions.hpp"
+#include "actorpool/value.hpp"
+#include "internal/shared_cell_service.hpp"
+
+namespace actorpool::detail {
+
+// -- cell_state: the service --------------------------------------------------
+
+caf::result<std::string> cell_state::on_call(uint8_t op,
+                                             const std::string& payload) {
+  return guarded([&]() -> caf::result<std::string> {
+    decoder src{payload};
+    switch (op) {
+      case cell_get:
+        return get(std::get<0>(take<uint64_t>(src)));
+      case cell_set: {
+        auto [i, x] = take<uint64_t, std::string>(src);
+        return set(i, x);
+      }
+      case cell_size:
+        return encode_reply(static_cast<uint64_t>(elements_.size()));
+      case cell_get_range: {
+        auto [first, last] = take<uint64_t, uint64_t>(src);
+        return get_range(first, last);
+      }
+      case cell_set_range: {
+        auto [first, xs] = take<uint64_t, std::vector<std::string>>(src);
+        return set_range(first, xs);
+      }
+      default:
+        return read_modify_write(op, src);
+    }
+  });
+}
+
+caf::result<std::string> cell_state::read_modify_write(uint8_t op,
+                                                       decoder& src) {
+  auto [i, x] = take<uint64_t, std::string>(src);
+  if (op == cell_fetch_add)
+    return fetch_add(i, x);
+  if (op == cell_update)
+    return update(i, x);
+  return make_error(errc::invalid_argument, std::string{"unknown op"});
+}
+
+caf::result<std::string> cell_state::get(uint64_t i) const {
+  if (auto err = check(i))
+    return err;
+  return elements_[i];
+}
+
+caf::result<std::string> cell_state::set(uint64_t i, std::string& x) {
+  if (auto err = check(i))
+    return err;
+  elements_[i] = std::move(x);
+  return encode_reply();
+}
+
+caf::error cell_state::check(uint64_t i) const {
+  if (i < elements_.size())
+    return caf::none;
+  return make_error(errc::invalid_argument,
+                    "index " + std::to_string(i) + " out of range (size "
+                      + std::to_string(elements_.size()) + ")");
+}
+
+caf::result<std::string> cell_state::get_range(uint64_t first,
+                                               uint64_t last) const {
+  auto n = static_cast<uint64_t>(elements_.size());
+  last = std::min(last, n);
+  first = std::min(first, last);
+  std::vector<std::string> xs{elements_.begin() + static_cast<long>(first),
+                              elements_.begin() + static_cast<long>(last)};
+  return encode_reply(xs);
+}
+
+caf::result<std::string> cell_state::set_range(uint64_t first,
+                                               std::vector<std::string>& xs) {
+  auto n = static_cast<uint64_t>(elements_.size());
+  if (first > n || xs.size() > n - first)
+    return make_error(errc::invalid_argument,
+                      "cannot assign " + std::to_string(xs.size())
+                        + " elements at index " + std::to_string(first)
+                        + " of an array of size " + std::to_string(n));
+  for (size_t k = 0; k < xs.size(); ++k)
+    elements_[first + k] = std::move(xs[k]);
+  return encode_reply();
+}
+
+caf::result<std::string> cell_state::fetch_add(uint64_t i,
+                                               const std::string& delta) {
+  if (auto err = check(i))
+    return err;
+  if (ops_ == nullptr || ops_->add == nullptr)
+    return make_error(errc::invalid_argument,
+                      std::string{"fetch_add: the element type has no +"});
+  auto old = elements_[i];
+  elements_[i] = ops_->add(old, delta);
+  return old;
+}
+
+caf::result<std::string> cell_state::update(uint64_t i,
+                                            const std::string& task) {
+  if (auto err = check(i))
+    return err;
+  auto entry = find_task(task);
+  if (entry == nullptr || entry->invoker == nullptr)
+    return make_error(errc::unknown_task, "no task is registered as " + task);
+  try {
+    std::string out;
+    auto& x = elements_[i];
+    entry->invoker->invoke(x.data(), x.size(), 1, out);
+    x = out;
+    return out;
+  } catch (...) {
+    return error_from_exception(std::current_exception());
+  }
+}
+
+namespace {
+
+using cell_actor = caf::stateful_actor<cell_state>;
+
+caf::behavior cell_service(cell_actor* self, std::vector<std::string> elements,
+                           const cell_ops* ops) {
+  self->state.init(std::move(elements), ops);
+  return {
+    [self](service_atom, int32_t, uint64_t, uint8_t op, std::string& payload)
+      -> caf::result<std::string> { return self->state.on_call(op, payload); },
+    [](client_down_atom, int32_t) {
+      // nothing is held: every call completes before the next
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_shared_cell(caf::actor_system& sys,
+                             std::vector<std::string> elements,
+                             const cell_ops* ops) {
+  return sys.spawn(cell_service, std::move(elements), ops);
+}
+
+// -- cell_ref: the handles' side ----------------------------------------------
+
+cell_ref::cell_ref(std::vector<std::string> elements, const cell_ops* ops)
+  : ref_(std::make_shared<lazy_primitive>(
+    [elements = std::move(elements), ops](caf::actor_system& sys) {
+      return spawn_shared_cell(sys, elements, ops);
+    })) {
+  // nop
+}
+
+std::string cell_ref::get(uint64_t i) const {
+  return ref_.call(cell_get, encode_reply(i));
+}
+
+void cell_ref::set(uint64_t i, std::string x) const {
+  ref_.call(cell_set, encode_reply(i, std::move(x)));
+}
+
+uint64_t cell_ref::size() const {
+  return ref_.call_as<uint64_t>(cell_size);
+}
+
+std::vector<std::string> cell_ref::get_range(uint64_t first,
+                                             uint64_t last) const {
+  return ref_.call_as<std::vector<std::string>>(cell_get_range, first, last);
+}
+
+void cell_ref::set_range(uint64_t first, std::vector<std::string> xs) const {
+  ref_.call(cell_set_range, encode_reply(first, std::move(xs)));
+}
+
+std::string cell_ref::fetch_add(uint64_t i, std::string delta) const {
+  return ref_.call(cell_fetch_add, encode_reply(i, std::move(delta)));
+}
+
+std::string cell_ref::update(uint64_t i, const std::string& task) const {
+  return ref_.call(cell_update, encode_reply(i, task));
+}
+
+} // namespace actorpool::detail

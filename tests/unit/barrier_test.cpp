@@ -1,1 +1,376 @@
-// Placeholder: filled in by the primitives work (issue 4).
+// The barrier service (internal/barrier_service.hpp) on CAF's deterministic
+// scheduler; actions run in a scheduled actor there.
+
+#include "actorpool/barrier.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <gtest/gtest.h>
+
+#include "actorpool/exceptions.hpp"
+#include "internal/barrier_service.hpp"
+
+using namespace actorpool;
+using namespace actorpool::detail;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Drives one service actor on the deterministic scheduler; each client (pid,
+// thread) talks through a scoped actor of its own, so replies are told apart.
+class harness {
+public:
+  harness()
+    : sys_(cfg_), sched_(dynamic_cast<caf::scheduler::test_coordinator&>(
+                    sys_.scheduler())) {
+    // nop
+  }
+
+  ~harness() {
+    caf::anon_send_exit(svc_, caf::exit_reason::user_shutdown);
+    sched_.run();
+  }
+
+  caf::actor_system& sys() {
+    return sys_;
+  }
+
+  caf::scheduler::test_coordinator& sched() {
+    return sched_;
+  }
+
+  void serve(caf::actor svc) {
+    svc_ = std::move(svc);
+  }
+
+  /// Sends a call without running the scheduler.
+  void post(client_key c, uint8_t op, std::string payload = {}) {
+    client(c)->send(svc_, service_atom::value, c.pid, c.thread, op,
+                    std::move(payload));
+  }
+
+  /// Sends a call and runs everything that follows from it.
+  void call(client_key c, uint8_t op, std::string payload = {}) {
+    post(c, op, std::move(payload));
+    sched_.run();
+  }
+
+  void down(int32_t pid) {
+    caf::anon_send(svc_, client_down_atom::value, pid);
+    sched_.run();
+  }
+
+  void advance(std::chrono::milliseconds d) {
+    sched_.advance_time(d);
+    sched_.run();
+  }
+
+  void stop() {
+    caf::anon_send_exit(svc_, caf::exit_reason::user_shutdown);
+    sched_.run();
+  }
+
+  /// The reply `c` got (a payload or an error), if any.
+  std::optional<caf::expected<std::string>> reply(client_key c) {
+    std::optional<caf::expected<std::string>> result;
+    client(c)->receive([&](std::string& x) { result = std::move(x); },
+                       [&](caf::error& x) {
+                         result = caf::expected<std::string>{std::move(x)};
+                       },
+                       caf::after(std::chrono::seconds{0}) >> [] {});
+    return result;
+  }
+
+  /// The `acquire_status` byte `c` got; -1 without reply, -2 for an error.
+  int status(client_key c) {
+    auto r = reply(c);
+    if (!r)
+      return -1;
+    return *r ? decode_one<uint8_t>(**r) : -2;
+  }
+
+  /// The error code `c` got; nullopt without an error reply.
+  std::optional<errc> error_of(client_key c) {
+    auto r = reply(c);
+    if (!r || *r)
+      return std::nullopt;
+    return static_cast<errc>(r->error().code());
+  }
+
+private:
+  struct config : caf::actor_system_config {
+    config() {
+      set("scheduler.policy", caf::atom("testing"));
+    }
+  };
+
+  caf::scoped_actor& client(client_key c) {
+    auto& ptr = clients_[{c.pid, c.thread}];
+    if (!ptr)
+      ptr = std::make_unique<caf::scoped_actor>(sys_, true);
+    return *ptr;
+  }
+
+  config cfg_;
+  caf::actor_system sys_;
+  caf::scheduler::test_coordinator& sched_;
+  caf::actor svc_;
+  std::map<std::pair<int32_t, uint64_t>, std::unique_ptr<caf::scoped_actor>>
+    clients_;
+};
+
+const client_key a{100, 1};
+const client_key b{200, 1};
+const client_key c{300, 1};
+const client_key d{400, 1};
+
+[[maybe_unused]] std::string timeout(std::chrono::milliseconds x) {
+  return encode_reply(static_cast<int64_t>(
+    std::chrono::duration_cast<std::chrono::nanoseconds>(x).count()));
+}
+
+const std::string forever = encode_reply(int64_t{-1});
+const std::string no_wait = encode_reply(int64_t{0});
+
+int generations = 0;
+
+void count_generation() {
+  ++generations;
+}
+
+void failing_action() {
+  throw std::runtime_error("action failed");
+}
+
+class barrier_service_test : public ::testing::Test {
+protected:
+  void start(int32_t parties, std::string action = {},
+             int64_t timeout_ns = -1) {
+    barrier_config cfg;
+    cfg.parties = parties;
+    cfg.action = std::move(action);
+    cfg.timeout_ns = timeout_ns;
+    cfg.detach_action = false;
+    h.serve(spawn_barrier_service(h.sys(), cfg));
+  }
+
+  void wait(client_key x, const std::string& t = forever) {
+    h.call(x, barrier_wait, t);
+  }
+
+  /// The index `x`'s wait answered; -1 without reply, -2 for an error.
+  int index(client_key x) {
+    auto r = h.reply(x);
+    if (!r)
+      return -1;
+    if (!*r) {
+      EXPECT_EQ(static_cast<errc>(r->error().code()), errc::broken_barrier);
+      return -2;
+    }
+    return decode_one<int32_t>(**r);
+  }
+
+  bool broken() {
+    h.call(d, barrier_broken);
+    return decode_one<bool>(**h.reply(d));
+  }
+
+  int n_waiting() {
+    h.call(d, barrier_n_waiting);
+    return decode_one<int32_t>(**h.reply(d));
+  }
+
+  void op(uint8_t x) {
+    h.call(d, x);
+    h.reply(d);
+  }
+
+  harness h;
+};
+
+} // namespace
+
+ACTORPOOL_TASK(count_generation)
+ACTORPOOL_TASK(failing_action)
+
+TEST_F(barrier_service_test, releases_all_parties_with_arrival_indexes) {
+  start(3);
+  for (int pass = 0; pass < 3; ++pass) {
+    wait(a);
+    wait(b);
+    EXPECT_EQ(index(a), -1);
+    EXPECT_EQ(n_waiting(), 2);
+    wait(c);
+    EXPECT_EQ(index(a), 0);
+    EXPECT_EQ(index(b), 1);
+    EXPECT_EQ(index(c), 2);
+    EXPECT_EQ(n_waiting(), 0);
+  }
+  EXPECT_FALSE(broken());
+}
+
+TEST_F(barrier_service_test, single_party_never_waits) {
+  start(1);
+  wait(a);
+  EXPECT_EQ(index(a), 0);
+  wait(a);
+  EXPECT_EQ(index(a), 0);
+}
+
+TEST_F(barrier_service_test, a_wait_timeout_breaks_the_barrier) {
+  start(3);
+  wait(a);
+  wait(b, timeout(10ms));
+  h.advance(10ms);
+  EXPECT_EQ(index(a), -2);
+  EXPECT_EQ(index(b), -2);
+  EXPECT_TRUE(broken());
+  wait(c);
+  EXPECT_EQ(index(c), -2);
+  op(barrier_reset);
+  EXPECT_FALSE(broken());
+  for (auto x : {a, b, c})
+    wait(x);
+  EXPECT_EQ(index(c), 2);
+}
+
+TEST_F(barrier_service_test, the_default_timeout_applies) {
+  start(2, {}, 5000000);
+  h.call(a, barrier_wait, encode_reply(barrier_default_timeout));
+  h.advance(4ms);
+  EXPECT_EQ(index(a), -1);
+  h.advance(1ms);
+  EXPECT_EQ(index(a), -2);
+  EXPECT_TRUE(broken());
+}
+
+TEST_F(barrier_service_test, timers_of_a_passed_generation_do_nothing) {
+  start(2);
+  wait(a, timeout(10ms));
+  wait(b);
+  EXPECT_EQ(index(a), 0);
+  EXPECT_EQ(index(b), 1);
+  h.advance(10ms);
+  EXPECT_FALSE(broken());
+}
+
+TEST_F(barrier_service_test, abort_breaks_until_reset) {
+  start(3);
+  wait(a);
+  op(barrier_abort);
+  EXPECT_EQ(index(a), -2);
+  EXPECT_TRUE(broken());
+  EXPECT_EQ(n_waiting(), 0);
+  wait(b);
+  EXPECT_EQ(index(b), -2);
+  op(barrier_reset);
+  EXPECT_FALSE(broken());
+}
+
+TEST_F(barrier_service_test, reset_fails_pending_waits_but_does_not_break) {
+  start(2);
+  wait(a);
+  op(barrier_reset);
+  EXPECT_EQ(index(a), -2);
+  EXPECT_FALSE(broken());
+  wait(b);
+  wait(c);
+  EXPECT_EQ(index(b), 0);
+  EXPECT_EQ(index(c), 1);
+}
+
+TEST_F(barrier_service_test, death_of_a_waiting_process_breaks_it) {
+  start(3);
+  wait(a);
+  wait(b);
+  h.down(c.pid); // not waiting: no effect
+  EXPECT_FALSE(broken());
+  h.down(a.pid);
+  EXPECT_EQ(index(b), -2);
+  EXPECT_TRUE(broken());
+}
+
+TEST_F(barrier_service_test, the_action_runs_once_per_generation) {
+  generations = 0;
+  start(2, "count_generation");
+  for (int pass = 1; pass <= 3; ++pass) {
+    wait(a);
+    EXPECT_EQ(generations, pass - 1);
+    wait(b);
+    EXPECT_EQ(generations, pass);
+    EXPECT_EQ(index(a), 0);
+    EXPECT_EQ(index(b), 1);
+  }
+}
+
+TEST_F(barrier_service_test, arrivals_while_the_action_runs_wait_for_next) {
+  generations = 0;
+  start(2, "count_generation");
+  wait(a);
+  h.post(b, barrier_wait, forever);
+  h.sched().run_once(); // b arrives: the action runner is spawned
+  h.post(c, barrier_wait, forever);
+  h.sched().run();
+  EXPECT_EQ(generations, 1);
+  EXPECT_EQ(index(a), 0);
+  EXPECT_EQ(index(b), 1);
+  EXPECT_EQ(index(c), -1);
+  EXPECT_EQ(n_waiting(), 1);
+  wait(d);
+  EXPECT_EQ(index(c), 0);
+  EXPECT_EQ(index(d), 1);
+}
+
+TEST_F(barrier_service_test, a_failing_action_breaks_the_barrier) {
+  start(2, "failing_action");
+  wait(a);
+  wait(b);
+  auto r = h.reply(a);
+  ASSERT_TRUE(r && !*r);
+  EXPECT_NE(render(r->error()).find("action failed"), std::string::npos);
+  EXPECT_EQ(index(b), -2);
+  EXPECT_TRUE(broken());
+}
+
+TEST_F(barrier_service_test, an_unknown_action_breaks_the_barrier) {
+  start(1, "no_such_task");
+  wait(a);
+  EXPECT_EQ(index(a), -2);
+}
+
+TEST_F(barrier_service_test, stopping_the_service_fails_its_waiters) {
+  start(2);
+  wait(a);
+  h.stop();
+  EXPECT_EQ(index(a), -2);
+}
+
+TEST(barrier_handle, parties_are_checked_and_empty_handles_refuse) {
+  EXPECT_THROW(barrier{0}, bad_argument);
+  barrier b{3};
+  EXPECT_EQ(b.parties(), 3);
+  barrier with_action{2, count_generation};
+  barrier with_timeout{2, 50ms};
+  barrier both{2, count_generation, 1s};
+  EXPECT_EQ(both.parties(), 2);
+  barrier empty;
+  EXPECT_THROW(empty.wait(), state_error);
+  EXPECT_THROW(empty.broken(), state_error);
+}
+
+TEST(barrier_handle, unregistered_actions_are_refused) {
+  EXPECT_THROW((barrier{2,
+                        +[] {
+                        }}),
+               unknown_task_error);
+}

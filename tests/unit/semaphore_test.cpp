@@ -1,1 +1,300 @@
-// Placeholder: filled in by the primitives work (issue 4).
+// The semaphore service (internal/semaphore_service.hpp) on CAF's
+// deterministic scheduler.
+
+#include "actorpool/semaphore.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <gtest/gtest.h>
+
+#include "actorpool/exceptions.hpp"
+#include "internal/semaphore_service.hpp"
+
+using namespace actorpool;
+using namespace actorpool::detail;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Drives one service actor on the deterministic scheduler; each client (pid,
+// thread) talks through a scoped actor of its own, so replies are told apart.
+class harness {
+public:
+  harness()
+    : sys_(cfg_), sched_(dynamic_cast<caf::scheduler::test_coordinator&>(
+                    sys_.scheduler())) {
+    // nop
+  }
+
+  ~harness() {
+    caf::anon_send_exit(svc_, caf::exit_reason::user_shutdown);
+    sched_.run();
+  }
+
+  caf::actor_system& sys() {
+    return sys_;
+  }
+
+  caf::scheduler::test_coordinator& sched() {
+    return sched_;
+  }
+
+  void serve(caf::actor svc) {
+    svc_ = std::move(svc);
+  }
+
+  /// Sends a call without running the scheduler.
+  void post(client_key c, uint8_t op, std::string payload = {}) {
+    client(c)->send(svc_, service_atom::value, c.pid, c.thread, op,
+                    std::move(payload));
+  }
+
+  /// Sends a call and runs everything that follows from it.
+  void call(client_key c, uint8_t op, std::string payload = {}) {
+    post(c, op, std::move(payload));
+    sched_.run();
+  }
+
+  void down(int32_t pid) {
+    caf::anon_send(svc_, client_down_atom::value, pid);
+    sched_.run();
+  }
+
+  void advance(std::chrono::milliseconds d) {
+    sched_.advance_time(d);
+    sched_.run();
+  }
+
+  void stop() {
+    caf::anon_send_exit(svc_, caf::exit_reason::user_shutdown);
+    sched_.run();
+  }
+
+  /// The reply `c` got (a payload or an error), if any.
+  std::optional<caf::expected<std::string>> reply(client_key c) {
+    std::optional<caf::expected<std::string>> result;
+    client(c)->receive([&](std::string& x) { result = std::move(x); },
+                       [&](caf::error& x) {
+                         result = caf::expected<std::string>{std::move(x)};
+                       },
+                       caf::after(std::chrono::seconds{0}) >> [] {});
+    return result;
+  }
+
+  /// The `acquire_status` byte `c` got; -1 without reply, -2 for an error.
+  int status(client_key c) {
+    auto r = reply(c);
+    if (!r)
+      return -1;
+    return *r ? decode_one<uint8_t>(**r) : -2;
+  }
+
+  /// The error code `c` got; nullopt without an error reply.
+  std::optional<errc> error_of(client_key c) {
+    auto r = reply(c);
+    if (!r || *r)
+      return std::nullopt;
+    return static_cast<errc>(r->error().code());
+  }
+
+private:
+  struct config : caf::actor_system_config {
+    config() {
+      set("scheduler.policy", caf::atom("testing"));
+    }
+  };
+
+  caf::scoped_actor& client(client_key c) {
+    auto& ptr = clients_[{c.pid, c.thread}];
+    if (!ptr)
+      ptr = std::make_unique<caf::scoped_actor>(sys_, true);
+    return *ptr;
+  }
+
+  config cfg_;
+  caf::actor_system sys_;
+  caf::scheduler::test_coordinator& sched_;
+  caf::actor svc_;
+  std::map<std::pair<int32_t, uint64_t>, std::unique_ptr<caf::scoped_actor>>
+    clients_;
+};
+
+const client_key a{100, 1};
+const client_key b{200, 1};
+const client_key c{300, 1};
+const client_key d{400, 1};
+
+[[maybe_unused]] std::string timeout(std::chrono::milliseconds x) {
+  return encode_reply(static_cast<int64_t>(
+    std::chrono::duration_cast<std::chrono::nanoseconds>(x).count()));
+}
+
+const std::string forever = encode_reply(int64_t{-1});
+const std::string no_wait = encode_reply(int64_t{0});
+
+class semaphore_service_test : public ::testing::Test {
+protected:
+  void start(int64_t value, bool bounded) {
+    h.serve(spawn_semaphore_service(h.sys(), value, bounded));
+  }
+
+  void acquire(client_key x, const std::string& t = forever) {
+    h.call(x, semaphore_acquire, t);
+  }
+
+  void release(client_key x) {
+    h.call(x, semaphore_release);
+  }
+
+  int64_t value() {
+    h.call(d, semaphore_value);
+    return decode_one<int64_t>(**h.reply(d));
+  }
+
+  harness h;
+};
+
+} // namespace
+
+// Python's _TestSemaphore._test_semaphore, then releases above the start.
+TEST_F(semaphore_service_test, counts_like_python) {
+  start(2, false);
+  EXPECT_EQ(value(), 2);
+  acquire(a);
+  EXPECT_EQ(h.status(a), acquired);
+  EXPECT_EQ(value(), 1);
+  acquire(a);
+  EXPECT_EQ(h.status(a), acquired);
+  EXPECT_EQ(value(), 0);
+  acquire(a, no_wait);
+  EXPECT_EQ(h.status(a), not_acquired);
+  EXPECT_EQ(value(), 0);
+  for (int64_t expected = 1; expected <= 4; ++expected) {
+    release(a);
+    EXPECT_TRUE(h.reply(a).has_value());
+    EXPECT_EQ(value(), expected);
+  }
+}
+
+TEST_F(semaphore_service_test, bounded_refuses_to_exceed_its_start) {
+  start(2, true);
+  acquire(a);
+  h.reply(a);
+  release(a);
+  h.reply(a);
+  release(a);
+  EXPECT_EQ(h.error_of(a), errc::invalid_state);
+  EXPECT_EQ(value(), 2);
+}
+
+TEST_F(semaphore_service_test, waiters_get_units_in_fifo_order) {
+  start(1, false);
+  acquire(a);
+  h.reply(a);
+  acquire(b);
+  acquire(c);
+  release(a);
+  h.reply(a);
+  EXPECT_EQ(h.status(b), acquired);
+  EXPECT_EQ(h.status(c), -1);
+  release(a); // anybody may release
+  h.reply(a);
+  EXPECT_EQ(h.status(c), acquired);
+  EXPECT_EQ(value(), 0);
+}
+
+TEST_F(semaphore_service_test, timeouts_return_false) {
+  start(0, false);
+  acquire(a, timeout(10ms));
+  acquire(b, timeout(30ms));
+  h.advance(10ms);
+  EXPECT_EQ(h.status(a), not_acquired);
+  EXPECT_EQ(h.status(b), -1);
+  release(c);
+  h.reply(c);
+  EXPECT_EQ(h.status(b), acquired);
+  h.advance(30ms);
+  EXPECT_EQ(h.status(b), -1);
+}
+
+TEST_F(semaphore_service_test, units_of_a_dead_process_come_back) {
+  start(2, false);
+  acquire(a);
+  acquire(a);
+  h.reply(a);
+  h.reply(a);
+  acquire(b);
+  h.down(a.pid);
+  EXPECT_EQ(h.status(b), acquired_owner_died);
+  acquire(c);
+  EXPECT_EQ(h.status(c), acquired_owner_died);
+  acquire(c, no_wait);
+  EXPECT_EQ(h.status(c), not_acquired);
+  release(c);
+  h.reply(c);
+  acquire(c); // an ordinary unit again
+  EXPECT_EQ(h.status(c), acquired);
+}
+
+TEST_F(semaphore_service_test, released_units_are_not_returned_twice) {
+  start(2, true);
+  acquire(a);
+  acquire(a);
+  h.reply(a);
+  h.reply(a);
+  release(a);
+  h.reply(a);
+  h.down(a.pid); // a still held one unit
+  EXPECT_EQ(value(), 2);
+  release(b);
+  EXPECT_EQ(h.error_of(b), errc::invalid_state);
+}
+
+TEST_F(semaphore_service_test, foreign_release_returns_the_oldest_unit) {
+  start(2, true);
+  acquire(a);
+  h.reply(a);
+  release(b); // b holds nothing: a's unit comes back
+  h.reply(b);
+  h.down(a.pid); // nothing left to return: never above the bound
+  EXPECT_EQ(value(), 2);
+  acquire(c);
+  EXPECT_EQ(h.status(c), acquired);
+}
+
+TEST_F(semaphore_service_test, waiters_of_a_dead_process_are_forgotten) {
+  start(0, false);
+  acquire(a);
+  acquire(b);
+  h.down(a.pid);
+  release(c);
+  h.reply(c);
+  EXPECT_EQ(h.status(b), acquired);
+  EXPECT_EQ(value(), 0);
+}
+
+TEST_F(semaphore_service_test, stopping_the_service_fails_its_waiters) {
+  start(0, false);
+  acquire(a);
+  h.stop();
+  EXPECT_EQ(h.error_of(a), errc::invalid_argument);
+}
+
+TEST(semaphore_handle, negative_start_is_a_bad_argument) {
+  EXPECT_THROW(semaphore{-1}, bad_argument);
+  EXPECT_THROW(bounded_semaphore{-1}, bad_argument);
+  semaphore s{0};
+  bounded_semaphore bs{3};
+  semaphore as_base = bs;
+  EXPECT_TRUE(as_base == bs);
+  EXPECT_FALSE(s.owner_died());
+}

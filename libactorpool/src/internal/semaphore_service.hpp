@@ -1,0 +1,92 @@
+#pragma once
+
+// The service behind `semaphore` and `bounded_semaphore`: the counter, the
+// units each process holds (so that a dead process's units come back), and
+// the FIFO queue of blocked acquirers.
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "internal/sync_service.hpp"
+
+namespace actorpool::detail {
+
+/// Operations (payload -> reply payload):
+enum semaphore_op : uint8_t {
+  /// int64 timeout_ns (-1 forever, 0 try) -> uint8 `acquire_status`.
+  semaphore_acquire = 1,
+  /// () -> ().
+  semaphore_release = 2,
+  /// () -> int64 value.
+  semaphore_value = 3,
+  /// () -> uint32 units held by processes, uint32 blocked acquirers.
+  semaphore_describe = 4,
+};
+
+struct semaphore_waiter {
+  uint64_t id = 0;
+  client_key client;
+  reply_promise rp;
+};
+
+/// The semaphore's state; methods answer calls (see `semaphore_op`).
+///
+/// Units are tracked per process: an acquire records one unit for the
+/// caller's process; a release returns one of the releaser's own units, or,
+/// if it holds none, the oldest unit anybody holds. When a process dies, its
+/// units come back and are marked abandoned: whoever takes an abandoned unit
+/// is told its owner died. For a bounded semaphore this keeps `value + units
+/// held == bound`, so a dead process can never push it over its bound.
+class semaphore_state {
+public:
+  static inline const char* name = "actorpool.semaphore";
+
+  /// `bounded`: releases beyond `value` are errors.
+  void init(caf::event_based_actor* self, int64_t value, bool bounded) {
+    self_ = self;
+    value_ = value;
+    bound_ = bounded ? value : -1;
+  }
+
+  caf::result<std::string> on_call(client_key c, uint8_t op,
+                                   const std::string& payload);
+
+  void on_timer(uint64_t id);
+
+  void on_client_down(int32_t pid);
+
+  void on_exit();
+
+private:
+  caf::result<std::string> acquire(client_key c, int64_t timeout);
+
+  caf::result<std::string> release(client_key c);
+
+  /// Takes a unit for `c` (value_ > 0); returns the `acquire_status`.
+  uint8_t take(client_key c);
+
+  void grant_waiters();
+
+  caf::event_based_actor* self_ = nullptr;
+  int64_t value_ = 0;
+  /// -1: unbounded.
+  int64_t bound_ = -1;
+  /// One entry (the pid) per unit held, oldest first.
+  std::deque<int32_t> held_;
+  /// Units that came back from dead processes and were not taken yet
+  /// (never more than `value_`).
+  int64_t abandoned_ = 0;
+  std::deque<semaphore_waiter> queue_;
+  uint64_t next_id_ = 1;
+};
+
+/// Spawns a semaphore service starting at `value` (>= 0).
+caf::actor spawn_semaphore_service(caf::actor_system& sys, int64_t value,
+                                   bool bounded);
+
+} // namespace actorpool::detail
