@@ -1,0 +1,128 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "actorpool/detail/lazy_service.hpp"
+
+namespace actorpool {
+
+namespace detail {
+
+/// Operations of the list service (a vector of encoded items). Indexes are
+/// i64, negative ones count from the end (Python).
+namespace list_ops {
+enum : service_op { append = 1, extend, get, set, size, pop, items, clear };
+} // namespace list_ops
+
+service_handle make_list_service(uint64_t unused);
+
+void list_append_encoded(const lazy_service& svc, std::string item);
+
+void list_extend_encoded(const lazy_service& svc,
+                         std::vector<std::string> items);
+
+/// `list_get` or `list_pop` of `index`: the encoded item; throws
+/// `std::out_of_range` for a bad index.
+std::string list_take(const lazy_service& svc, service_op op, int64_t index);
+
+/// Throws `std::out_of_range` for a bad index.
+void list_set_encoded(const lazy_service& svc, int64_t index, std::string item);
+
+std::vector<std::string> list_items_encoded(const lazy_service& svc);
+
+} // namespace detail
+
+/// A list shared by processes (Python: the proxy of `Manager().list()`),
+/// usually made by `manager::list`. Items are any serializable type,
+/// including other handles (nested proxies). Indexes may be negative and
+/// count from the end, as in Python; a bad index throws `std::out_of_range`
+/// (Python: `IndexError`).
+///
+/// The list is a service actor in the parent process; a handle is cheap to
+/// copy and can be an argument of a task. Every member function is one
+/// atomic operation on the service, one round trip to the parent (about
+/// 100 µs from a worker). A process that dies leaves the list as its last
+/// completed call left it.
+template <class T>
+class list {
+public:
+  using value_type = T;
+
+  /// A new, empty list of its own (created on first use, in the parent).
+  list() : svc_(detail::make_list_service, 0) {
+    // nop
+  }
+
+  void append(const T& x) const {
+    detail::list_append_encoded(svc_, detail::encode_value(x));
+  }
+
+  /// Appends every element of `xs` in one call.
+  template <class Range>
+  void extend(const Range& xs) const {
+    std::vector<std::string> items;
+    for (auto& x : xs)
+      items.push_back(detail::encode_value(x));
+    detail::list_extend_encoded(svc_, std::move(items));
+  }
+
+  /// Returns `l[index]`.
+  T get(int64_t index) const {
+    return detail::decode_one<T>(
+      detail::list_take(svc_, detail::list_ops::get, index));
+  }
+
+  /// Sets `l[index] = x`.
+  void set(int64_t index, const T& x) const {
+    detail::list_set_encoded(svc_, index, detail::encode_value(x));
+  }
+
+  /// Removes and returns `l[index]` (default: the last item).
+  T pop(int64_t index = -1) const {
+    return detail::decode_one<T>(
+      detail::list_take(svc_, detail::list_ops::pop, index));
+  }
+
+  size_t size() const {
+    return static_cast<size_t>(svc_.call_as<uint64_t>(detail::list_ops::size));
+  }
+
+  bool empty() const {
+    return size() == 0;
+  }
+
+  /// A copy of the items (Python: `l[:]`).
+  std::vector<T> to_vector() const {
+    auto items = detail::list_items_encoded(svc_);
+    std::vector<T> result;
+    result.reserve(items.size());
+    for (auto& x : items)
+      result.push_back(detail::decode_one<T>(x));
+    return result;
+  }
+
+  void clear() const {
+    svc_.call_as<void>(detail::list_ops::clear);
+  }
+
+  const detail::lazy_service& service() const noexcept {
+    return svc_;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, list& x) {
+    return f(caf::meta::type_name("actorpool::list"), x.svc_);
+  }
+
+private:
+  detail::lazy_service svc_;
+};
+
+} // namespace actorpool

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "actorpool/dict.hpp"
+
+namespace actorpool {
+
+/// Named attributes of any serializable type, shared by processes (Python:
+/// `Manager().Namespace()`; `namespace` is a C++ keyword, hence the name and
+/// `manager::namespace_`). Backed by a dict service keyed by name; each
+/// attribute keeps the type it was set with, and `get<T>` of another type
+/// fails with `encoding_error` (or decodes garbage of a compatible layout).
+/// A missing attribute throws `std::out_of_range` (Python: `AttributeError`).
+/// Same lifetime, death handling and costs as `dict`.
+class namespace_proxy {
+public:
+  /// A new, empty namespace of its own (created on first use, in the parent).
+  namespace_proxy() : svc_(detail::make_dict_service, 0) {
+    // nop
+  }
+
+  /// Sets attribute `name` to `x`.
+  template <class T>
+  void set(const std::string& name, const T& x) const {
+    detail::dict_store(svc_, detail::encode_value(name),
+                       detail::encode_value(x));
+  }
+
+  /// Returns attribute `name` as a `T`.
+  template <class T>
+  T get(const std::string& name) const {
+    auto x = detail::dict_lookup(svc_, detail::dict_ops::get,
+                                 detail::encode_value(name));
+    if (!x)
+      throw_missing(name);
+    return detail::decode_one<T>(*x);
+  }
+
+  bool contains(const std::string& name) const {
+    return detail::dict_test(svc_, detail::dict_ops::contains,
+                             detail::encode_value(name));
+  }
+
+  /// Removes attribute `name`; returns whether it was there.
+  bool erase(const std::string& name) const {
+    return detail::dict_test(svc_, detail::dict_ops::erase,
+                             detail::encode_value(name));
+  }
+
+  /// The attribute names in the order they were first set.
+  std::vector<std::string> names() const {
+    std::vector<std::string> result;
+    for (auto& key : detail::dict_dump(svc_, detail::dict_ops::keys))
+      result.push_back(detail::decode_one<std::string>(key));
+    return result;
+  }
+
+  const detail::lazy_service& service() const noexcept {
+    return svc_;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type
+  inspect(Inspector& f, namespace_proxy& x) {
+    return f(caf::meta::type_name("actorpool::namespace_proxy"), x.svc_);
+  }
+
+private:
+  [[noreturn]] static void throw_missing(const std::string& name) {
+    throw std::out_of_range("the managed namespace has no attribute '" + name
+                            + "'");
+  }
+
+  detail::lazy_service svc_;
+};
+
+} // namespace actorpool

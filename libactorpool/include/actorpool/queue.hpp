@@ -1,0 +1,230 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <caf/meta/type_name.hpp>
+
+#include "actorpool/detail/lazy_service.hpp"
+
+namespace actorpool {
+
+namespace detail {
+
+/// Operations of the queue service. Payloads: `put` = i64 wait (µs, -1 for
+/// no limit, 0 for no wait) followed by the encoded item; `get` = i64 wait.
+/// Replies: `get` = the encoded item; `qsize` = u64; `empty`/`full` = bool.
+namespace queue_ops {
+enum : service_op { put = 1, get, qsize, empty, full, close, task_done, join };
+} // namespace queue_ops
+
+/// How long a blocking call may wait, in the queue protocol's encoding:
+/// -1 without limit, 0 not at all. Throws `bad_argument` for a negative
+/// timeout (Python: `ValueError`).
+int64_t wait_micros(bool block,
+                    const std::optional<std::chrono::microseconds>& timeout);
+
+service_handle make_queue_service(uint64_t maxsize);
+
+service_handle make_joinable_queue_service(uint64_t maxsize);
+
+/// The calls shared by the three queue types; `put`'s payload is built here
+/// so that the templates only encode and decode items.
+void queue_put_encoded(const lazy_service& svc, const std::string& item,
+                       int64_t wait);
+
+std::string queue_get_encoded(const lazy_service& svc, int64_t wait);
+
+} // namespace detail
+
+/// A FIFO queue shared by processes (Python: `multiprocessing.Queue`). The
+/// queue is a service actor in the parent process that stores encoded items;
+/// a handle is cheap to copy and can be an argument of a task, where its
+/// calls travel over the worker's socket. The service is created on the
+/// first call (in the parent only: a queue made inside a worker throws
+/// `state_error` when used) and lives as long as a handle in the parent.
+///
+/// Semantics: `put` returns once the item is in the queue (unlike Python,
+/// there is no feeder thread, so `qsize`, `empty` and `full` are exact at the
+/// time of the call). Items of one producer arrive in the order it put them;
+/// blocked `get`s are served first come, first served, as are blocked
+/// `put`s on a full queue. `close()` closes the queue for every process: a
+/// `put` after it (and a `put` still blocked in it) fails with `eof_error`;
+/// a `get` still takes the items left, then fails with `eof_error` (Python
+/// raises `ValueError` at once; here no item put is ever lost by a close).
+///
+/// Dead processes: a process that dies while blocked in `get` or `put` is
+/// forgotten (its waiting call is dropped; no item is handed to it, and its
+/// blocked item is not added). An item handed to a `get` in the moments
+/// between the consumer's death and the parent noticing it (on reaping the
+/// process) is lost with it, as in Python.
+///
+/// Cost: every call is one round trip to the service (measured: about 70 µs
+/// from a worker, 25 µs from a thread of the parent) plus the encoding of
+/// the item; a worker moves about 10,000 items/s to a parent consumer.
+template <class T>
+class queue {
+public:
+  using value_type = T;
+
+  using timeout_type = std::optional<std::chrono::microseconds>;
+
+  /// An unbounded queue, created on first use.
+  queue() : queue(0) {
+    // nop
+  }
+
+  /// A queue holding at most `maxsize` items (0: no limit).
+  explicit queue(size_t maxsize)
+    : svc_(detail::make_queue_service, static_cast<uint64_t>(maxsize)) {
+    // nop
+  }
+
+  /// Puts `x` at the end. With `block`, waits for room until `timeout` (no
+  /// limit when empty), else fails at once; throws `queue_full` when there is
+  /// no room in time and `eof_error` after `close()`.
+  void put(const T& x, bool block = true, timeout_type timeout = {}) const {
+    auto wait = detail::wait_micros(block, timeout);
+    detail::queue_put_encoded(svc_, detail::encode_value(x), wait);
+  }
+
+  /// `put(x, false)`.
+  void put_nowait(const T& x) const {
+    put(x, false);
+  }
+
+  /// Removes and returns the first item. With `block`, waits for one until
+  /// `timeout` (no limit when empty), else fails at once; throws
+  /// `queue_empty` when none came in time and `eof_error` when the queue is
+  /// closed and empty.
+  T get(bool block = true, timeout_type timeout = {}) const {
+    auto wait = detail::wait_micros(block, timeout);
+    return detail::decode_one<T>(detail::queue_get_encoded(svc_, wait));
+  }
+
+  /// `get(false)`.
+  T get_nowait() const {
+    return get(false);
+  }
+
+  /// Number of items in the queue.
+  size_t qsize() const {
+    return static_cast<size_t>(
+      svc_.call_as<uint64_t>(detail::queue_ops::qsize));
+  }
+
+  bool empty() const {
+    return svc_.call_as<bool>(detail::queue_ops::empty);
+  }
+
+  /// Whether a `put` would have to wait.
+  bool full() const {
+    return svc_.call_as<bool>(detail::queue_ops::full);
+  }
+
+  /// Closes the queue for every process (see the class comment); idempotent.
+  void close() const {
+    svc_.call_as<void>(detail::queue_ops::close);
+  }
+
+  /// The service behind the handle (used by `manager`).
+  const detail::lazy_service& service() const noexcept {
+    return svc_;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, queue& x) {
+    return f(caf::meta::type_name("actorpool::queue"), x.svc_);
+  }
+
+protected:
+  explicit queue(detail::lazy_service svc) : svc_(std::move(svc)) {
+    // nop
+  }
+
+  detail::lazy_service svc_;
+};
+
+/// A `queue` that also counts unfinished items (Python:
+/// `multiprocessing.JoinableQueue`): every `put` adds one, `task_done()`
+/// removes one, and `join()` waits until none is left. Same semantics,
+/// death handling and costs as `queue`; a process that dies in `join` is
+/// forgotten, and the items it took but did not mark done stay unfinished.
+template <class T>
+class joinable_queue : public queue<T> {
+public:
+  joinable_queue() : joinable_queue(0) {
+    // nop
+  }
+
+  explicit joinable_queue(size_t maxsize)
+    : queue<T>(detail::lazy_service{detail::make_joinable_queue_service,
+                                    static_cast<uint64_t>(maxsize)}) {
+    // nop
+  }
+
+  /// Marks one item taken by `get` as processed; throws `state_error` when
+  /// called more often than items were put.
+  void task_done() const {
+    this->svc_.template call_as<void>(detail::queue_ops::task_done);
+  }
+
+  /// Waits until every item put has been marked done.
+  void join() const {
+    this->svc_.template call_as<void>(detail::queue_ops::join);
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type
+  inspect(Inspector& f, joinable_queue& x) {
+    return f(caf::meta::type_name("actorpool::joinable_queue"), x.svc_);
+  }
+};
+
+/// An unbounded queue with the minimal interface (Python:
+/// `multiprocessing.SimpleQueue`): `put`, blocking `get`, `empty`, `close`.
+/// Same service, semantics and costs as `queue`.
+template <class T>
+class simple_queue {
+public:
+  using value_type = T;
+
+  simple_queue() : svc_(detail::make_queue_service, 0) {
+    // nop
+  }
+
+  void put(const T& x) const {
+    detail::queue_put_encoded(svc_, detail::encode_value(x), -1);
+  }
+
+  /// Waits for an item; throws `eof_error` when closed and empty.
+  T get() const {
+    return detail::decode_one<T>(detail::queue_get_encoded(svc_, -1));
+  }
+
+  bool empty() const {
+    return svc_.call_as<bool>(detail::queue_ops::empty);
+  }
+
+  void close() const {
+    svc_.call_as<void>(detail::queue_ops::close);
+  }
+
+  const detail::lazy_service& service() const noexcept {
+    return svc_;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type
+  inspect(Inspector& f, simple_queue& x) {
+    return f(caf::meta::type_name("actorpool::simple_queue"), x.svc_);
+  }
+
+private:
+  detail::lazy_service svc_;
+};
+
+} // namespace actorpool
