@@ -1,4 +1,66 @@
-// Placeholder: filled in by the primitives work (issue 4).
-int main() {
-  return 0;
+// Python's shared Array counter:
+//
+//     def add_100(temp):
+//         with temp.get_lock():
+//             temp[0] += 100
+//     arr = Array('i', [1])
+//     ps = [Process(target=add_100, args=(arr,)) for _ in range(10)]
+//     for p in ps: p.start()
+//     for p in ps: p.join()
+//     print(arr[0])  # 1001
+//
+// Here `temp[0] += 100` is one message, `fetch_add(0, 100)`, applied by the
+// array's actor: atomic without taking the lock. With --with-lock each
+// process instead reads and writes under `get_lock()`, as in Python.
+//
+// Usage: actorpool-array-counter [--processes N] [--with-lock]
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <actorpool/all.hpp>
+
+namespace {
+
+void add_100(actorpool::array<int> temp) {
+  temp.fetch_add(0, 100);
+}
+
+void add_100_locked(actorpool::array<int> temp) {
+  auto l = temp.get_lock();
+  actorpool::lock_guard<actorpool::lock> guard{l};
+  temp.set(0, temp.get(0) + 100);
+}
+
+} // namespace
+
+ACTORPOOL_TASK(add_100)
+ACTORPOOL_TASK(add_100_locked)
+
+int main(int argc, char** argv) {
+  int n = 10;
+  bool with_lock = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--processes") == 0 && i + 1 < argc)
+      n = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--with-lock") == 0)
+      with_lock = true;
+  }
+  actorpool::array<int> arr{std::vector<int>{1}};
+  std::vector<actorpool::process> ps;
+  for (int i = 0; i < n; ++i) {
+    if (with_lock)
+      ps.emplace_back(add_100_locked, arr);
+    else
+      ps.emplace_back(add_100, arr);
+  }
+  for (auto& p : ps)
+    p.start();
+  for (auto& p : ps)
+    p.join();
+  int result = arr.get(0);
+  std::printf("%d\n", result);
+  return result == 1 + 100 * n ? 0 : 1;
 }

@@ -1,4 +1,63 @@
-// Placeholder: filled in by the primitives work (issue 4).
-int main() {
-  return 0;
+// Python's Manager().dict() written by ten processes:
+//
+//     def f(d, i):
+//         d[i] = i * i
+//     with Manager() as manager:
+//         d = manager.dict()
+//         ps = [Process(target=f, args=(d, i)) for i in range(10)]
+//         for p in ps: p.start()
+//         for p in ps: p.join()
+//         print(sorted(d.items()))
+//
+// Each process sets its own key; the parent prints the dict, sorted, and
+// exits with 1 unless it holds the ten expected entries.
+//
+// Usage: actorpool-manager-dict [--processes N]
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <vector>
+
+#include <actorpool/all.hpp>
+
+namespace {
+
+void f(actorpool::dict<int, int> d, int i) {
+  d.set(i, i * i);
+}
+
+} // namespace
+
+ACTORPOOL_TASK(f)
+
+int main(int argc, char** argv) {
+  int n = 10;
+  if (argc == 3 && std::strcmp(argv[1], "--processes") == 0)
+    n = std::atoi(argv[2]);
+  actorpool::manager manager;
+  auto d = manager.dict<int, int>();
+  std::vector<actorpool::process> ps;
+  for (int i = 0; i < n; ++i)
+    ps.emplace_back(f, d, i);
+  for (auto& p : ps)
+    p.start();
+  int failures = 0;
+  for (auto& p : ps) {
+    p.join();
+    failures += *p.exitcode() != 0;
+  }
+  auto items = d.to_map(); // sorted by key
+  std::printf("{");
+  for (auto& [k, v] : items)
+    std::printf(k == items.begin()->first ? "%d: %d" : ", %d: %d", k, v);
+  std::printf("}\n");
+  bool ok = failures == 0 && items.size() == static_cast<size_t>(n);
+  for (int i = 0; ok && i < n; ++i)
+    ok = items.count(i) == 1 && items[i] == i * i;
+  std::printf("%zu entries from %d processes: %s\n", items.size(), n,
+              ok ? "ok" : "WRONG");
+  manager.shutdown();
+  return ok ? 0 : 1;
 }

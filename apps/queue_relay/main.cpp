@@ -1,4 +1,81 @@
-// Placeholder: filled in by the primitives work (issue 4).
-int main() {
-  return 0;
+// A relay through ten processes sharing one multiprocessing.Queue:
+//
+//     def relay(q, log, me):
+//         got = q.get()
+//         log.put((got, me))
+//         q.put(me)
+//     q, log = Queue(), Queue()
+//     ps = [Process(target=relay, args=(q, log, i)) for i in range(1, 11)]
+//     for p in ps: p.start()
+//     q.put(0)                      # the parent starts the relay
+//     for p in ps: p.join()
+//     last = q.get()                # the id of the last process
+//
+// Each process takes the value on the queue (the id of the process before
+// it) and puts its own id. The parent rebuilds the chain from the log,
+// prints it, and exits with 1 unless it runs through every process once and
+// ends with the value left on the queue.
+//
+// Usage: actorpool-queue-relay [--processes N]
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <actorpool/all.hpp>
+
+namespace {
+
+using link = std::vector<int>; // {the id received, the own id}
+
+void relay(actorpool::queue<int> q, actorpool::queue<link> log, int me) {
+  int got = q.get();
+  log.put(link{got, me});
+  q.put(me);
+}
+
+} // namespace
+
+ACTORPOOL_TASK(relay)
+
+int main(int argc, char** argv) {
+  int n = 10;
+  if (argc == 3 && std::strcmp(argv[1], "--processes") == 0)
+    n = std::atoi(argv[2]);
+  actorpool::queue<int> q;
+  actorpool::queue<link> log;
+  std::vector<actorpool::process> ps;
+  for (int i = 1; i <= n; ++i)
+    ps.emplace_back(relay, q, log, i);
+  for (auto& p : ps)
+    p.start();
+  q.put(0);
+  int failures = 0;
+  for (auto& p : ps) {
+    p.join();
+    failures += *p.exitcode() != 0;
+  }
+  std::map<int, int> next; // id received -> id of the process that got it
+  for (int i = 0; i < n; ++i) {
+    auto l = log.get(true, std::chrono::seconds{10});
+    next[l[0]] = l[1];
+  }
+  int last = q.get(false);
+  std::set<int> visited;
+  int at = 0;
+  std::printf("main");
+  while (next.count(at) == 1 && visited.insert(next[at]).second) {
+    at = next[at];
+    std::printf(" -> %d", at);
+  }
+  std::printf("\n");
+  bool ok = failures == 0 && visited.size() == static_cast<size_t>(n)
+            && at == last;
+  std::printf("%zu processes relayed, last id on the queue %d: %s\n",
+              visited.size(), last, ok ? "ok" : "WRONG");
+  return ok ? 0 : 1;
 }
