@@ -28,20 +28,15 @@ struct reader_state {
 
 using reader_actor = caf::stateful_actor<reader_state>;
 
-// A task cancelled before it started is reported at once; a running one
-// gets its cancellation flag set and reports when it returns.
+// A task cancelled before it started is reported at once (as not started);
+// a running one gets its cancellation flag set and reports when it returns.
 void on_cancel(reader_actor* self, uint64_t id) {
   auto& st = self->state;
   if (st.board->cancel(id) != task_board::cancel_outcome::dropped)
     return;
-  failure_msg f{static_cast<uint8_t>(errc::cancelled),
-                {},
-                "cancelled before it started",
-                static_cast<int32_t>(getpid())};
   std::vector<result_msg> rs(1);
   rs[0].id = id;
-  rs[0].status = result_msg::failed;
-  encode_into(rs[0].payload, f);
+  rs[0].status = result_msg::not_started;
   st.out->write(frame_kind::results, rs);
 }
 

@@ -1,6 +1,8 @@
 #include "internal/coordinator.hpp"
 
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -127,11 +129,18 @@ caf::message_handler stream_handlers(coordinator_actor* self) {
   };
   return {
     [=](stream_atom, uint64_t sid, const std::string& name, caf::actor feeder,
-        stream_job_ptr& job, size_t budget) {
-      if (auto err = core()->open_stream(sid, name, feeder, job, budget)) {
-        self->send_exit(feeder, caf::exit_reason::user_shutdown);
+        stream_job_ptr& job, size_t budget, caf::timespan timeout) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
+      if (auto err = core()->open_stream(sid, name, feeder, job, budget, ms)) {
+        if (feeder)
+          self->send_exit(feeder, caf::exit_reason::user_shutdown);
         job->abort(err);
+        job->settled(stream_counts{});
       }
+    },
+    [=](stop_atom, uint64_t sid) { core()->stop_stream(sid, std::nullopt); },
+    [=](stop_atom, uint64_t sid, uint64_t keep_through) {
+      core()->stop_stream(sid, static_cast<size_t>(keep_through));
     },
     [=](input_atom, uint64_t sid, std::vector<encoded_chunk>& chunks,
         bool end) { core()->on_input(sid, std::move(chunks), end); },
@@ -148,10 +157,13 @@ caf::message_handler facade_handlers(coordinator_actor* self) {
   };
   return {
     [=](submit_atom, const std::string& name,
-        std::vector<encoded_chunk>& chunks, job_ptr& job) {
-      if (auto err = core()->submit(name, std::move(chunks), job))
+        std::vector<encoded_chunk>& chunks, job_ptr& job,
+        caf::timespan timeout) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
+      if (auto err = core()->submit(name, std::move(chunks), job, ms))
         job->fail(0, err);
     },
+    [=](cancel_atom, const job_ptr& job) { core()->cancel(job); },
     [=](task_call& call) { return on_call(self, call); },
     [=](close_atom) { core()->close(); },
     [=](terminate_atom) { core()->terminate(); },

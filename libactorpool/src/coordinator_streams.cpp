@@ -7,7 +7,8 @@ namespace actorpool::detail {
 
 caf::error coordinator_core::open_stream(uint64_t sid, const std::string& name,
                                          caf::actor feeder, stream_job_ptr job,
-                                         size_t budget) {
+                                         size_t budget,
+                                         std::chrono::milliseconds timeout) {
   if (broken_)
     return broken_;
   if (state_ != pool_state::running)
@@ -20,7 +21,8 @@ caf::error coordinator_core::open_stream(uint64_t sid, const std::string& name,
   s.name = name;
   s.feeder = std::move(feeder);
   s.job = std::move(job);
-  s.budget = std::max<size_t>(budget, 1);
+  s.budget = budget;
+  s.timeout = timeout;
   request_more(s);
   return caf::none;
 }
@@ -28,7 +30,7 @@ caf::error coordinator_core::open_stream(uint64_t sid, const std::string& name,
 // Keeps up to `budget` chunks of the stream submitted but not consumed,
 // asking the feeder in batches of at least a quarter of the budget.
 void coordinator_core::request_more(stream_rec& s) {
-  if (s.exhausted)
+  if (s.exhausted || s.budget == 0)
     return;
   auto in_pipe = s.outstanding + s.requested;
   if (in_pipe >= s.budget)
@@ -46,10 +48,16 @@ void coordinator_core::on_input(uint64_t sid, std::vector<encoded_chunk> chunks,
   if (i == streams_.end())
     return;
   auto& s = i->second;
+  if (s.stopping) { // read before the feeder heard of the stop
+    for (auto& c : chunks)
+      s.counts.never_started += c.count;
+    return;
+  }
   s.requested = end ? 0 : s.requested - std::min(s.requested, chunks.size());
   s.outstanding += chunks.size();
   for (auto& c : chunks)
-    queue_.push_back(enqueue(s.name, std::move(c), s.job, s.next_index++, sid));
+    queue_.push_back(
+      enqueue(s.name, std::move(c), s.job, s.next_index++, sid, s.timeout));
   if (end) {
     s.exhausted = true;
     s.job->end(s.next_index);
@@ -69,6 +77,8 @@ void coordinator_core::on_input_error(uint64_t sid, std::exception_ptr ep) {
   if (i == streams_.end())
     return;
   auto& s = i->second;
+  if (s.stopping)
+    return;
   s.exhausted = true;
   s.requested = 0;
   s.job->input_failed(s.next_index, ep);
@@ -89,14 +99,78 @@ void coordinator_core::on_credit(uint64_t sid, size_t n) {
   request_more(s);
 }
 
-void coordinator_core::stream_chunk_done(uint64_t sid) {
+void coordinator_core::stream_chunk_done(uint64_t sid, uint32_t count,
+                                         chunk_end how) {
   auto i = streams_.find(sid);
   if (i == streams_.end())
     return;
   auto& s = i->second;
   ++s.completed;
+  switch (how) {
+    case chunk_end::done:
+      s.counts.completed += count;
+      break;
+    case chunk_end::cancelled:
+      s.counts.cancelled += count;
+      break;
+    case chunk_end::never_started:
+      s.counts.never_started += count;
+      break;
+  }
   if (s.exhausted && s.completed == s.next_index)
     drop_stream(sid, nullptr);
+}
+
+bool coordinator_core::stopped_chunk(const task_rec& t) const {
+  if (t.stream == 0)
+    return false;
+  auto i = streams_.find(t.stream);
+  if (i == streams_.end() || !i->second.stopping)
+    return false;
+  auto& keep = i->second.keep_through;
+  return !keep || t.index > *keep;
+}
+
+void coordinator_core::stop_stream(uint64_t sid,
+                                   std::optional<size_t> keep_through) {
+  auto i = streams_.find(sid);
+  if (i == streams_.end())
+    return;
+  auto& s = i->second;
+  if (s.stopping && s.keep_through && keep_through)
+    keep_through = std::min(*keep_through, *s.keep_through);
+  else if (s.stopping)
+    keep_through.reset(); // stopped for good already, or now
+  s.stopping = true;
+  s.keep_through = keep_through;
+  if (!s.exhausted) {
+    s.exhausted = true;
+    s.requested = 0;
+    env_.stop_feeder(s.feeder);
+  }
+  std::vector<uint64_t> running;
+  std::deque<uint64_t> kept;
+  std::deque<uint64_t> dropped;
+  for (auto id : queue_) {
+    auto t = tasks_.find(id);
+    if (t != tasks_.end())
+      (stopped_chunk(t->second) ? dropped : kept).push_back(id);
+  }
+  queue_.swap(kept);
+  for (auto& kvp : tasks_)
+    if (kvp.second.worker != 0 && stopped_chunk(kvp.second))
+      running.push_back(kvp.first);
+  for (auto id : running)
+    cancel_task(id);
+  auto err = make_error(errc::cancelled, std::string{"stream stopped"});
+  for (auto id : dropped)
+    if (auto t = tasks_.find(id); t != tasks_.end())
+      finish_erase(t, err, {}, chunk_end::never_started);
+  if (auto j = streams_.find(sid);
+      j != streams_.end() && j->second.completed == j->second.next_index)
+    drop_stream(sid, nullptr);
+  dispatch();
+  maybe_finish();
 }
 
 // Forgets a stream: its queued chunks are dropped, chunks in flight finish
@@ -120,12 +194,16 @@ void coordinator_core::drop_stream(uint64_t sid, const caf::error* err) {
            && t->second.worker == 0;
   };
   std::deque<uint64_t> kept;
-  for (auto id : queue_)
-    if (is_dropped(id))
+  for (auto id : queue_) {
+    if (is_dropped(id)) {
+      s.counts.never_started += tasks_[id].count;
       tasks_.erase(id);
-    else
+    } else {
       kept.push_back(id);
+    }
+  }
   queue_.swap(kept);
+  s.job->settled(s.counts);
   maybe_finish();
 }
 

@@ -43,21 +43,23 @@ coordinator_core::coordinator_core(pool_config cfg, coordinator_env& env)
 
 caf::error coordinator_core::submit(const std::string& name,
                                     std::vector<encoded_chunk> chunks,
-                                    job_ptr job) {
+                                    job_ptr job,
+                                    std::chrono::milliseconds timeout) {
   if (broken_)
     return broken_;
   if (state_ != pool_state::running)
     return make_error(errc::pool_not_running,
                       std::string{"pool is closed or terminated"});
   for (size_t i = 0; i < chunks.size(); ++i)
-    queue_.push_back(enqueue(name, std::move(chunks[i]), job, i, 0));
+    queue_.push_back(enqueue(name, std::move(chunks[i]), job, i, 0, timeout));
   dispatch();
   return caf::none;
 }
 
 uint64_t coordinator_core::enqueue(const std::string& name,
                                    encoded_chunk&& chunk, const job_ptr& owner,
-                                   size_t index, uint64_t stream) {
+                                   size_t index, uint64_t stream,
+                                   std::chrono::milliseconds timeout) {
   auto id = next_task_++;
   auto& t = tasks_[id];
   t.name = name;
@@ -66,6 +68,7 @@ uint64_t coordinator_core::enqueue(const std::string& name,
   t.owner = owner;
   t.index = index;
   t.stream = stream;
+  t.timeout = timeout.count() > 0 ? timeout : cfg_.task_timeout;
   ++counters_.submitted;
   return id;
 }
@@ -132,7 +135,9 @@ void coordinator_core::assign(worker_rec& w, uint64_t id, task_rec& t,
                               std::vector<task_msg>& batch,
                               size_t& batch_bytes) {
   t.worker = w.id;
-  w.in_flight.insert(id);
+  w.in_flight.push_back(id);
+  if (w.in_flight.size() == 1)
+    front_changed(w);
   w.in_flight_bytes += t.payload.size();
   ++w.assigned;
   if (batch_bytes + t.payload.size() > cfg_.max_batch_bytes && !batch.empty()) {
@@ -168,8 +173,12 @@ void coordinator_core::complete(worker_rec& w, result_msg& r) {
   if (i == tasks_.end() || i->second.worker != w.id)
     return; // already failed or resubmitted elsewhere
   auto& t = i->second;
-  w.in_flight.erase(r.id);
+  remove_in_flight(w, r.id);
   w.in_flight_bytes -= std::min(w.in_flight_bytes, t.payload.size());
+  if (t.cancelling || r.status == result_msg::not_started) {
+    complete_cancelled(w, i, r);
+    return;
+  }
   record_exec(r.exec_us);
   if (r.status == result_msg::ok)
     finish_erase(i, caf::none, std::move(r.payload));
@@ -177,26 +186,57 @@ void coordinator_core::complete(worker_rec& w, result_msg& r) {
     finish_erase(i, failure_to_error(r.payload));
 }
 
+void coordinator_core::remove_in_flight(worker_rec& w, uint64_t id) {
+  auto i = std::find(w.in_flight.begin(), w.in_flight.end(), id);
+  if (i == w.in_flight.end())
+    return;
+  bool was_front = i == w.in_flight.begin();
+  w.in_flight.erase(i);
+  if (was_front)
+    front_changed(w);
+}
+
+// The first chunk in a worker's queue is the one it runs: its clock starts
+// now (a little later than the real start, never earlier).
+void coordinator_core::front_changed(worker_rec& w) {
+  if (w.in_flight.empty())
+    return;
+  auto i = tasks_.find(w.in_flight.front());
+  if (i == tasks_.end())
+    return;
+  auto& t = i->second;
+  t.started_at = env_.now();
+  if (t.timeout.count() > 0 && !t.cancelling)
+    env_.schedule(t.timeout, timer_kind::deadline, w.id);
+}
+
 // Finishing a chunk may end its stream, which edits tasks_ and queue_: the
 // record leaves the table before its owner hears about it.
 void coordinator_core::finish_erase(task_map::iterator i, const caf::error& err,
-                                    std::string&& payload) {
+                                    std::string&& payload, chunk_end how) {
   auto t = std::move(i->second);
   tasks_.erase(i);
-  finish_task(t, err, std::move(payload));
+  finish_task(t, err, std::move(payload), how);
 }
 
+// A chunk of a stopped stream that is cancelled or dropped goes unreported:
+// nobody waits for it; its stream only counts it.
 void coordinator_core::finish_task(task_rec& t, const caf::error& err,
-                                   std::string&& payload) {
-  if (err) {
-    ++counters_.failed;
+                                   std::string&& payload, chunk_end how) {
+  if (how != chunk_end::done)
+    ++counters_.cancelled;
+  if (how != chunk_end::done && stopped_chunk(t)) {
+    // counted by the stream below
+  } else if (err) {
+    if (how == chunk_end::done)
+      ++counters_.failed;
     t.owner->fail(t.index, err);
   } else {
     ++counters_.completed;
     t.owner->deliver(t.index, t.count, std::move(payload));
   }
   if (t.stream != 0)
-    stream_chunk_done(t.stream);
+    stream_chunk_done(t.stream, t.count, how);
 }
 
 void coordinator_core::fail_queued(const caf::error& err) {

@@ -29,6 +29,10 @@ coordinator_env::~coordinator_env() {
   // nop
 }
 
+std::chrono::steady_clock::time_point coordinator_env::now() const {
+  return std::chrono::steady_clock::now();
+}
+
 void coordinator_core::start() {
   for (size_t i = 0; i < cfg_.processes && !broken_; ++i)
     start_worker();
@@ -130,7 +134,7 @@ void coordinator_core::on_down(uint64_t wid, const std::string& reason) {
     return;
   if (w->down_reason.empty())
     w->down_reason = reason;
-  w->down_at = std::chrono::steady_clock::now();
+  w->down_at = env_.now();
   try_reap(*w);
 }
 
@@ -141,7 +145,7 @@ void coordinator_core::try_reap(worker_rec& w) {
   }
   // The socket closed but the process lingers: give it the grace period,
   // then kill it (a worker whose connection is gone is of no use).
-  if (std::chrono::steady_clock::now() - w.down_at > cfg_.kill_grace)
+  if (env_.now() - w.down_at > cfg_.kill_grace)
     env_.signal(w.pid, SIGKILL);
   env_.schedule(reap_delay(w.reap_attempts++), timer_kind::reap, w.id);
 }
@@ -168,6 +172,12 @@ void coordinator_core::on_timer(timer_kind kind, uint64_t wid) {
       break;
     case timer_kind::kill:
       env_.signal(w->pid, SIGKILL);
+      break;
+    case timer_kind::deadline:
+      on_deadline(*w);
+      break;
+    case timer_kind::cancel_grace:
+      on_cancel_grace(*w);
       break;
     default:
       break;

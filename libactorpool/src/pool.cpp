@@ -26,6 +26,10 @@ constexpr size_t frame_overhead = 64;
 /// Chunks of a stream submitted but not yet consumed, per worker.
 constexpr size_t stream_budget_per_worker = 512;
 
+/// Chunks of a search read but not yet evaluated, per worker: enough to
+/// keep the workers busy, few enough that a stop has little to drop.
+constexpr size_t search_budget_per_worker = 64;
+
 } // namespace
 
 struct pool::impl {
@@ -40,6 +44,18 @@ struct pool::impl {
   ~impl() {
     if (coordinator)
       caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
+  }
+
+  static uint64_t new_stream_id();
+
+  /// Opens stream `sid` at the coordinator, its input read by a new feeder.
+  void start_stream(uint64_t sid, const std::string& name,
+                    detail::chunk_source src, detail::stream_job_ptr job,
+                    size_t budget, std::chrono::milliseconds timeout) {
+    auto feeder = detail::spawn_feeder(*sys, coordinator, std::move(src));
+    detail::track_actor(*sys, feeder);
+    caf::anon_send(coordinator, detail::stream_atom::value, sid, name, feeder,
+                   std::move(job), budget, caf::timespan{timeout});
   }
 
   template <class Result, class... Ts>
@@ -148,7 +164,8 @@ detail::executor_ptr pool::executor() const {
 
 void pool::submit(const std::string& name,
                   std::vector<detail::encoded_chunk> chunks,
-                  detail::job_ptr job) {
+                  std::shared_ptr<detail::result_state> st,
+                  const call_options& opts) {
   if (impl_->state != facade_state::running)
     throw pool_not_running(errc::pool_not_running, "pool not running");
   for (auto& c : chunks)
@@ -159,16 +176,26 @@ void pool::submit(const std::string& name,
                              + " bytes exceed the frame size limit");
   if (chunks.empty())
     return;
-  caf::anon_send(impl_->coordinator, detail::submit_atom::value, name,
-                 std::move(chunks), std::move(job));
+  auto coord = impl_->coordinator;
+  std::weak_ptr<detail::job> weak = st;
+  st->set_canceller([coord, weak] {
+    if (auto job = weak.lock())
+      caf::anon_send(coord, detail::cancel_atom::value, job);
+  });
+  caf::anon_send(coord, detail::submit_atom::value, name, std::move(chunks),
+                 detail::job_ptr{std::move(st)}, caf::timespan{opts.timeout()});
+}
+
+uint64_t pool::impl::new_stream_id() {
+  static std::atomic<uint64_t> next_sid{1};
+  return next_sid++;
 }
 
 void pool::open_stream(const std::string& name, detail::chunk_source src,
                        std::shared_ptr<detail::stream_state> st) {
   if (impl_->state != facade_state::running)
     throw pool_not_running(errc::pool_not_running, "pool not running");
-  static std::atomic<uint64_t> next_sid{1};
-  auto sid = next_sid++;
+  auto sid = impl::new_stream_id();
   auto budget = stream_budget_per_worker * impl_->processes;
   auto coord = impl_->coordinator;
   st->set_credit_sink(
@@ -176,10 +203,27 @@ void pool::open_stream(const std::string& name, detail::chunk_source src,
       caf::anon_send(coord, detail::credit_atom::value, sid, n);
     },
     budget / 8);
-  auto feeder = detail::spawn_feeder(*impl_->sys, coord, std::move(src));
-  detail::track_actor(*impl_->sys, feeder);
-  caf::anon_send(coord, detail::stream_atom::value, sid, name, feeder,
-                 detail::stream_job_ptr{std::move(st)}, budget);
+  impl_->start_stream(sid, name, std::move(src), std::move(st), budget, {});
+}
+
+void pool::open_search(const std::string& name, detail::chunk_source src,
+                       std::shared_ptr<detail::find_core> st,
+                       const find_options& opts) {
+  if (impl_->state != facade_state::running)
+    throw pool_not_running(errc::pool_not_running, "pool not running");
+  auto sid = impl::new_stream_id();
+  auto budget = opts.window() > 0 ? opts.window()
+                                  : search_budget_per_worker * impl_->processes;
+  auto coord = impl_->coordinator;
+  st->set_stopper([coord, sid](std::optional<size_t> keep_through) {
+    if (keep_through)
+      caf::anon_send(coord, detail::stop_atom::value, sid,
+                     static_cast<uint64_t>(*keep_through));
+    else
+      caf::anon_send(coord, detail::stop_atom::value, sid);
+  });
+  impl_->start_stream(sid, name, std::move(src), std::move(st), budget,
+                      opts.task_timeout());
 }
 
 } // namespace actorpool

@@ -32,6 +32,12 @@ pool_config make_pool_config(const pool_options& opts) {
     reject("max_frame_size must be at least 4096 bytes");
   if (opts.start_timeout().count() <= 0)
     reject("start_timeout must be positive");
+  if (opts.cancel_grace().count() < 0)
+    reject("cancel_grace must not be negative");
+  if (opts.task_timeout().count() < 0)
+    reject("task_timeout must not be negative");
+  cfg.cancel_grace = opts.cancel_grace();
+  cfg.task_timeout = opts.task_timeout();
   cfg.window = opts.window();
   cfg.max_retries = opts.max_retries();
   cfg.start_timeout = opts.start_timeout();

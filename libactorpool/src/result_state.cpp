@@ -14,6 +14,10 @@ bool job::abandoned() const noexcept {
   return false;
 }
 
+void stream_job::settled(const stream_counts&) {
+  // nop
+}
+
 callback_executor::~callback_executor() {
   // nop
 }
@@ -75,11 +79,50 @@ void result_state::finish(std::unique_lock<std::mutex>& guard) {
 }
 
 void result_state::make_ready() {
+  std::vector<std::function<void()>> listeners;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     ready_ = true;
+    listeners.swap(ready_listeners_);
   }
   cv_.notify_all();
+  for (auto& fn : listeners)
+    fn();
+}
+
+void result_state::on_ready(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (!ready_) {
+      ready_listeners_.emplace_back(std::move(fn));
+      return;
+    }
+  }
+  fn();
+}
+
+void result_state::set_canceller(std::function<void()> fn) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  canceller_ = std::move(fn);
+}
+
+bool result_state::cancel() {
+  std::unique_lock<std::mutex> guard{mtx_};
+  if (finished_)
+    return false;
+  err_ = make_error(errc::cancelled, std::string{"cancelled"});
+  auto fn = canceller_;
+  finish(guard);
+  if (fn)
+    fn();
+  return true;
+}
+
+bool result_state::cancelled() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return finished_ && err_.category() == errc_category
+         && (err_.code() == static_cast<uint8_t>(errc::cancelled)
+             || err_.code() == static_cast<uint8_t>(errc::terminated));
 }
 
 void result_state::wait() const {

@@ -59,9 +59,29 @@ task_board::cancel_outcome task_board::cancel(uint64_t id) {
   }
   if (id != 0 && id == running_) {
     flag_ = true;
+    cv_.notify_all();
     return cancel_outcome::running;
   }
   return cancel_outcome::unknown;
+}
+
+bool task_board::sleep_until(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> guard{mtx_};
+  return !cv_.wait_until(guard, deadline, [this] { return flag_.load(); });
+}
+
+namespace {
+
+std::atomic<task_board*> board_of_this_worker{nullptr};
+
+} // namespace
+
+task_board* worker_board() noexcept {
+  return board_of_this_worker.load();
+}
+
+void set_worker_board(task_board* board) noexcept {
+  board_of_this_worker = board;
 }
 
 } // namespace actorpool::detail

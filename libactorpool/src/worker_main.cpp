@@ -90,6 +90,7 @@ int run_worker(int fd) {
   task_board board;
   call_table calls{out};
   set_worker_calls(&calls);
+  set_worker_board(&board);
   hello_msg hello{protocol_version, static_cast<int32_t>(getpid())};
   out.write(frame_kind::hello, hello);
   {
@@ -101,6 +102,7 @@ int run_worker(int fd) {
     spawn_child_reader(sys, fd, runner, &out, &board, &calls);
   } // ~actor_system waits until the reader and the runner are done
   set_worker_calls(nullptr);
+  set_worker_board(nullptr);
   return exit_code;
 }
 

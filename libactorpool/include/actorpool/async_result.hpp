@@ -41,6 +41,16 @@ public:
     return decoded();
   }
 
+  /// Finishes the state with `x` as its value (for results that are made in
+  /// this process rather than decoded).
+  void set_value(T x) {
+    {
+      std::lock_guard<std::mutex> guard{decode_mutex()};
+      value_.emplace(std::move(x));
+    }
+    deliver(0, 1, std::string{});
+  }
+
   /// Returns the decoded value of a finished state (used by callbacks, which
   /// run before the state becomes ready).
   const T& decoded() {
@@ -174,6 +184,21 @@ public:
     if (!st_->ready())
       throw bad_argument(errc::invalid_argument, "result is not ready");
     return st_->successful();
+  }
+
+  /// Cancels the call (Python: `Future.cancel`, but also for running
+  /// work): the result becomes ready at once, failed with `cancelled_error`;
+  /// queued tasks are dropped, and running ones are asked to stop
+  /// (`this_task::cancelled()`), their worker killed and replaced if they
+  /// still run after the pool's `cancel_grace`. Returns false if the result
+  /// was already finished (then nothing changes).
+  bool cancel() const {
+    return st_->cancel();
+  }
+
+  /// Whether the call was cancelled (by `cancel()` or `terminate()`).
+  bool cancelled() const {
+    return st_->cancelled();
   }
 
   /// Runs `fn(value)` once the call succeeds (Python's `callback`), on the

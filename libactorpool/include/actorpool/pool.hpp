@@ -10,9 +10,12 @@
 #include <caf/fwd.hpp>
 
 #include "actorpool/async_result.hpp"
+#include "actorpool/call_options.hpp"
 #include "actorpool/detail/chunking.hpp"
+#include "actorpool/detail/find_state.hpp"
 #include "actorpool/detail/range_reader.hpp"
 #include "actorpool/detail/stream_state.hpp"
+#include "actorpool/find_result.hpp"
 #include "actorpool/imap_result.hpp"
 #include "actorpool/pool_actor.hpp"
 #include "actorpool/pool_options.hpp"
@@ -78,7 +81,13 @@ public:
   /// Runs `f(xs...)` in a worker and returns its result (Python: `apply`).
   template <class F, class... Ts>
   task_result_t<F> apply(F&& f, Ts&&... xs) {
-    auto res = apply_async(std::forward<F>(f), std::forward<Ts>(xs)...);
+    return apply(call_options{}, std::forward<F>(f), std::forward<Ts>(xs)...);
+  }
+
+  /// `apply` with per-call settings (a timeout).
+  template <class F, class... Ts>
+  task_result_t<F> apply(const call_options& opts, F&& f, Ts&&... xs) {
+    auto res = apply_async(opts, std::forward<F>(f), std::forward<Ts>(xs)...);
     if constexpr (std::is_void_v<task_result_t<F>>)
       res.get();
     else
@@ -89,13 +98,21 @@ public:
   /// are encoded before this returns; encoding errors throw right away.
   template <class F, class... Ts>
   async_result<task_result_t<F>> apply_async(F&& f, Ts&&... xs) {
+    return apply_async(call_options{}, std::forward<F>(f),
+                       std::forward<Ts>(xs)...);
+  }
+
+  /// `apply_async` with per-call settings (a timeout).
+  template <class F, class... Ts>
+  async_result<task_result_t<F>>
+  apply_async(const call_options& opts, F&& f, Ts&&... xs) {
     using traits = detail::task_traits<F>;
     using R = task_result_t<F>;
     std::vector<detail::encoded_chunk> chunks;
     chunks.emplace_back(detail::encode_call<typename traits::args_tuple>(
       std::forward<Ts>(xs)...));
     auto st = make_state<R>({1}, detail::single_decoder<R>());
-    submit(traits::name(f), std::move(chunks), st);
+    submit(traits::name(f), std::move(chunks), st, opts);
     return async_result<R>{std::move(st)};
   }
 
@@ -106,7 +123,14 @@ public:
   /// worker. The input is read once, right away, in the calling thread.
   template <class F, class Range>
   map_result_t<F> map(F&& f, const Range& xs, size_t chunksize = 0) {
-    auto res = map_async(std::forward<F>(f), xs, chunksize);
+    return map(call_options{}, std::forward<F>(f), xs, chunksize);
+  }
+
+  /// `map` with per-call settings (a timeout per chunk).
+  template <class F, class Range>
+  map_result_t<F>
+  map(const call_options& opts, F&& f, const Range& xs, size_t chunksize = 0) {
+    auto res = map_async(opts, std::forward<F>(f), xs, chunksize);
     if constexpr (std::is_void_v<map_result_t<F>>)
       res.get();
     else
@@ -118,7 +142,15 @@ public:
   template <class F, class Range>
   async_result<map_result_t<F>>
   map_async(F&& f, const Range& xs, size_t chunksize = 0) {
-    return map_impl<false>(std::forward<F>(f), xs, chunksize);
+    return map_impl<false>(call_options{}, std::forward<F>(f), xs, chunksize);
+  }
+
+  /// `map_async` with per-call settings (a timeout per chunk).
+  template <class F, class Range>
+  async_result<map_result_t<F>> map_async(const call_options& opts, F&& f,
+                                          const Range& xs,
+                                          size_t chunksize = 0) {
+    return map_impl<false>(opts, std::forward<F>(f), xs, chunksize);
   }
 
   /// `f(args...)` for every tuple-like item of `xs` (Python: `starmap`).
@@ -135,7 +167,7 @@ public:
   template <class F, class Range>
   async_result<map_result_t<F>>
   starmap_async(F&& f, const Range& xs, size_t chunksize = 0) {
-    return map_impl<true>(std::forward<F>(f), xs, chunksize);
+    return map_impl<true>(call_options{}, std::forward<F>(f), xs, chunksize);
   }
 
   // -- lazy maps --------------------------------------------------------------
@@ -155,6 +187,48 @@ public:
   imap_unordered(F&& f, Range&& xs, size_t chunksize = 1) {
     return imap_impl(std::forward<F>(f), std::forward<Range>(xs), chunksize,
                      false);
+  }
+
+  // -- early termination ------------------------------------------------------
+
+  /// Runs `f` over the inputs of `xs` until a result satisfies `pred`, then
+  /// stops: no more input is read, queued tasks are dropped, and running
+  /// ones are cancelled (`this_task::cancelled()` turns true; a task still
+  /// running after the pool's `cancel_grace` is killed with its worker,
+  /// which is replaced). Returns the matching result, its input index and
+  /// what became of the other inputs; `found()` is false when no input
+  /// matched. `xs` is read lazily, as workers free up, and may be unbounded
+  /// (`generate`, `irange`): memory stays bounded by the options' window.
+  /// A task's exception (or the input's) ends the search and is rethrown.
+  /// `pred` runs on the pool's callback thread, one result at a time.
+  template <class F, class Range, class Pred>
+  find_result<task_result_t<F>>
+  find_first(F&& f, Range&& xs, Pred pred, const find_options& opts = {}) {
+    return find_first_async(std::forward<F>(f), std::forward<Range>(xs),
+                            std::move(pred), opts)
+      .get();
+  }
+
+  /// Asynchronous `find_first`; `cancel()` on the result stops the search.
+  template <class F, class Range, class Pred>
+  async_result<find_result<task_result_t<F>>>
+  find_first_async(F&& f, Range&& xs, Pred pred,
+                   const find_options& opts = {}) {
+    using traits = detail::task_traits<F>;
+    using R = task_result_t<F>;
+    static_assert(!std::is_void_v<R>, "find_first needs a task with a result");
+    using reader = detail::range_reader<Range, typename traits::args_tuple,
+                                        false>;
+    auto total = detail::size_of(xs);
+    auto rd = std::make_shared<reader>(std::forward<Range>(xs),
+                                       opts.chunksize());
+    auto st = std::make_shared<detail::find_state<R, Pred>>(
+      executor(), opts, total, std::move(pred));
+    auto out = st->out();
+    open_search(
+      traits::name(f),
+      [rd](detail::encoded_chunk& c) { return rd->next(c); }, st, opts);
+    return async_result<find_result<R>>{std::move(out)};
   }
 
   // -- lifecycle --------------------------------------------------------------
@@ -198,7 +272,7 @@ private:
 
   template <bool Star, class F, class Range>
   async_result<map_result_t<F>>
-  map_impl(F&& f, const Range& xs, size_t chunksize) {
+  map_impl(const call_options& opts, F&& f, const Range& xs, size_t chunksize) {
     using traits = detail::task_traits<F>;
     using V = map_result_t<F>;
     auto chunks = detail::encode_map<typename traits::args_tuple,
@@ -207,7 +281,7 @@ private:
     for (auto& c : chunks)
       counts.push_back(c.count);
     auto st = make_state<V>(std::move(counts), detail::many_decoder<V>());
-    submit(traits::name(f), std::move(chunks), st);
+    submit(traits::name(f), std::move(chunks), st, opts);
     return async_result<V>{std::move(st)};
   }
 
@@ -228,10 +302,16 @@ private:
   detail::executor_ptr executor() const;
 
   void submit(const std::string& name,
-              std::vector<detail::encoded_chunk> chunks, detail::job_ptr job);
+              std::vector<detail::encoded_chunk> chunks,
+              std::shared_ptr<detail::result_state> st,
+              const call_options& opts);
 
   void open_stream(const std::string& name, detail::chunk_source src,
                    std::shared_ptr<detail::stream_state> st);
+
+  void open_search(const std::string& name, detail::chunk_source src,
+                   std::shared_ptr<detail::find_core> st,
+                   const find_options& opts);
 
   std::unique_ptr<impl> impl_;
 };

@@ -90,6 +90,30 @@ public:
     return start_timeout_;
   }
 
+  /// Time a cancelled task may keep running before its worker is killed
+  /// and replaced (default 100 ms). Tasks that check
+  /// `this_task::cancelled()` return well within it.
+  pool_options& cancel_grace(std::chrono::milliseconds t) {
+    cancel_grace_ = t;
+    return *this;
+  }
+
+  std::chrono::milliseconds cancel_grace() const noexcept {
+    return cancel_grace_;
+  }
+
+  /// Limit on the run time of every task message (default: none). A task
+  /// over it fails with `timeout_error` and its worker is killed and
+  /// replaced; `call_options::timeout` overrides it per call.
+  pool_options& task_timeout(std::chrono::milliseconds t) {
+    task_timeout_ = t;
+    return *this;
+  }
+
+  std::chrono::milliseconds task_timeout() const noexcept {
+    return task_timeout_;
+  }
+
   /// Largest frame accepted on a worker socket (default 256 MiB); a call
   /// whose encoded arguments exceed it fails with `encoding_error`.
   pool_options& max_frame_size(size_t n) {
@@ -109,6 +133,8 @@ private:
   size_t window_ = 0;
   unsigned max_retries_ = 2;
   std::chrono::milliseconds start_timeout_{10000};
+  std::chrono::milliseconds cancel_grace_{100};
+  std::chrono::milliseconds task_timeout_{0};
   size_t max_frame_size_ = size_t{256} << 20;
 };
 

@@ -19,9 +19,15 @@ struct pool_stats {
   /// Chunks waiting for a worker, and chunks sent to workers.
   uint64_t queued = 0;
   uint64_t in_flight = 0;
-  /// Workers started in all, and workers that died unexpectedly.
+  /// Chunks cancelled (dropped or stopped), and chunks that ran past their
+  /// timeout.
+  uint64_t cancelled = 0;
+  uint64_t timed_out = 0;
+  /// Workers started in all, workers that died unexpectedly, and workers
+  /// the pool killed (a timeout, or a cancelled task past its grace period).
   uint64_t workers_started = 0;
   uint64_t workers_died = 0;
+  uint64_t workers_killed = 0;
   /// Current number of chunks in flight allowed per worker.
   uint64_t window = 0;
 };
@@ -29,8 +35,8 @@ struct pool_stats {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
   return f(caf::meta::type_name("pool_stats"), x.pids, x.submitted, x.completed,
-           x.failed, x.queued, x.in_flight, x.workers_started, x.workers_died,
-           x.window);
+           x.failed, x.queued, x.in_flight, x.cancelled, x.timed_out,
+           x.workers_started, x.workers_died, x.workers_killed, x.window);
 }
 
 } // namespace actorpool

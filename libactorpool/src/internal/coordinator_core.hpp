@@ -33,6 +33,10 @@ struct pool_config {
   std::chrono::milliseconds start_timeout{10000};
   /// Time a terminated worker gets between SIGTERM and SIGKILL.
   std::chrono::milliseconds kill_grace{1000};
+  /// Time a cancelled task may keep running before its worker is killed.
+  std::chrono::milliseconds cancel_grace{100};
+  /// Default limit on a chunk's run time (0: none).
+  std::chrono::milliseconds task_timeout{0};
   /// Encoded bytes per tasks frame, and in flight per worker (soft limits:
   /// one chunk always fits).
   size_t max_batch_bytes = size_t{4} << 20;
@@ -54,14 +58,31 @@ public:
 
   // -- requests from the facade or the actor interface ------------------------
 
-  /// Queues the chunks of one submission for `job`.
+  /// Queues the chunks of one submission for `job`. A chunk running longer
+  /// than `timeout` (0: the pool's default) fails with `errc::timeout` and
+  /// its worker is killed and replaced.
   caf::error submit(const std::string& name, std::vector<encoded_chunk> chunks,
-                    job_ptr job);
+                    job_ptr job, std::chrono::milliseconds timeout = {});
 
   /// Opens stream `sid` (unique, chosen by the caller): chunks are pulled
-  /// from `feeder` up to `budget` chunks submitted but not yet consumed.
+  /// from `feeder` up to `budget` chunks submitted but not yet consumed. A
+  /// `budget` of 0 makes a push stream: input arrives by `on_input` only,
+  /// its producer keeping to a window of its own.
   caf::error open_stream(uint64_t sid, const std::string& name,
-                         caf::actor feeder, stream_job_ptr job, size_t budget);
+                         caf::actor feeder, stream_job_ptr job, size_t budget,
+                         std::chrono::milliseconds timeout = {});
+
+  /// Cancels every chunk of `job` (or its stream): queued chunks are
+  /// dropped, running ones are asked to stop and their worker is killed if
+  /// they still run after the cancel grace period. Each fails with
+  /// `errc::cancelled`.
+  void cancel(const job_ptr& job);
+
+  /// Stops stream `sid`: no more input is read, and its chunks with an index
+  /// above `keep_through` (all of them without it) are dropped or cancelled
+  /// without being reported; the others finish normally. The stream's job
+  /// learns the counts in `settled` once nothing of it is left.
+  void stop_stream(uint64_t sid, std::optional<size_t> keep_through);
 
   /// Chunks read by a stream's feeder; `end` marks the end of the input.
   void on_input(uint64_t sid, std::vector<encoded_chunk> chunks, bool end);
@@ -123,7 +144,9 @@ private:
     uint64_t id = 0;
     int pid = -1;
     worker_state state = worker_state::starting;
-    std::unordered_set<uint64_t> in_flight;
+    /// Chunks sent to the worker, in the order it runs them: the first one
+    /// is running (or its result is on the way).
+    std::deque<uint64_t> in_flight;
     size_t in_flight_bytes = 0;
     size_t assigned = 0;
     std::string down_reason;
@@ -140,7 +163,18 @@ private:
     uint64_t stream = 0;
     uint32_t attempts = 0;
     uint64_t worker = 0;
+    /// Limit on the run time (0: none).
+    std::chrono::milliseconds timeout{0};
+    /// When the chunk became the first in its worker's queue (its start, as
+    /// far as the coordinator can tell: never earlier than the real one).
+    std::chrono::steady_clock::time_point started_at;
+    /// Set once a cancel was sent to its worker.
+    bool cancelling = false;
+    std::chrono::steady_clock::time_point cancelled_at;
   };
+
+  /// How a chunk ended, for the counts of its stream.
+  enum class chunk_end { done, cancelled, never_started };
 
   struct stream_rec {
     uint64_t id = 0;
@@ -153,12 +187,18 @@ private:
     size_t requested = 0;
     size_t completed = 0;
     bool exhausted = false;
+    /// Stopped by `stop_stream`; chunks above `keep_through` go unreported.
+    bool stopping = false;
+    std::optional<size_t> keep_through;
+    std::chrono::milliseconds timeout{0};
+    stream_counts counts;
   };
 
   // -- tasks (coordinator_tasks.cpp) ------------------------------------------
 
   uint64_t enqueue(const std::string& name, encoded_chunk&& chunk,
-                   const job_ptr& owner, size_t index, uint64_t stream);
+                   const job_ptr& owner, size_t index, uint64_t stream,
+                   std::chrono::milliseconds timeout);
 
   void dispatch();
 
@@ -173,14 +213,39 @@ private:
 
   using task_map = std::unordered_map<uint64_t, task_rec>;
 
-  void finish_task(task_rec& t, const caf::error& err, std::string&& payload);
+  void finish_task(task_rec& t, const caf::error& err, std::string&& payload,
+                   chunk_end how);
 
   void finish_erase(task_map::iterator i, const caf::error& err,
-                    std::string&& payload = {});
+                    std::string&& payload = {},
+                    chunk_end how = chunk_end::done);
+
+  /// Takes `id` off its worker's queue; a new first chunk starts its clock.
+  void remove_in_flight(worker_rec& w, uint64_t id);
+
+  void front_changed(worker_rec& w);
 
   void fail_queued(const caf::error& err);
 
   void record_exec(uint32_t exec_us);
+
+  // -- cancellation and timeouts (coordinator_cancel.cpp) ---------------------
+
+  void cancel_task(uint64_t id);
+
+  /// A result for a chunk that was being cancelled.
+  void complete_cancelled(worker_rec& w, task_map::iterator i,
+                          const result_msg& r);
+
+  void on_deadline(worker_rec& w);
+
+  void on_cancel_grace(worker_rec& w);
+
+  /// Kills a worker whose first chunk overran (`err`): that chunk ends
+  /// with `err` (or as cancelled, if it was being cancelled), the others are
+  /// queued again at no cost to their retry budget, and a replacement starts.
+  void kill_worker(worker_rec& w, const caf::error& err,
+                   const std::string& why);
 
   // -- workers (coordinator_workers.cpp) --------------------------------------
 
@@ -214,7 +279,10 @@ private:
 
   void request_more(stream_rec& s);
 
-  void stream_chunk_done(uint64_t sid);
+  void stream_chunk_done(uint64_t sid, uint32_t count, chunk_end how);
+
+  /// Whether chunk `t` of a stopped stream goes unreported.
+  bool stopped_chunk(const task_rec& t) const;
 
   void drop_stream(uint64_t sid, const caf::error* err);
 

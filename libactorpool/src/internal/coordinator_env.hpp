@@ -23,6 +23,10 @@ enum class timer_kind : uint8_t {
   kill,
   /// Start a replacement after a failed start (not tied to a worker: 0).
   respawn,
+  /// The task running in the worker may have exceeded its timeout.
+  deadline,
+  /// A cancelled task may still run in the worker past the grace period.
+  cancel_grace,
 };
 
 /// Everything the coordinator's logic does to the outside world. The actor
@@ -66,6 +70,9 @@ public:
 
   /// Worker process `pid` is gone: services release what it held.
   virtual void client_gone(int pid) = 0;
+
+  /// The coordinator's clock (tests substitute their own).
+  virtual std::chrono::steady_clock::time_point now() const;
 };
 
 } // namespace actorpool::detail

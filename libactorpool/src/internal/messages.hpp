@@ -10,7 +10,7 @@ namespace actorpool::detail {
 
 /// Version of the frame protocol; a worker saying hello with another version
 /// is rejected.
-constexpr uint32_t protocol_version = 1;
+constexpr uint32_t protocol_version = 2;
 
 /// First byte of every frame body.
 enum class frame_kind : uint8_t {
@@ -63,12 +63,14 @@ typename Inspector::result_type inspect(Inspector& f, task_msg& x) {
 
 /// Outcome of one `task_msg`.
 struct result_msg {
-  enum status_code : uint8_t { ok = 0, failed = 1 };
+  /// `not_started`: the worker dropped the task on a cancel before it ran.
+  enum status_code : uint8_t { ok = 0, failed = 1, not_started = 2 };
   uint64_t id = 0;
   uint8_t status = ok;
   /// Microseconds the worker spent running the task.
   uint32_t exec_us = 0;
-  /// `ok`: the encoded results; `failed`: an encoded `failure_msg`.
+  /// `ok`: the encoded results; `failed`: an encoded `failure_msg`;
+  /// `not_started`: empty.
   std::string payload;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -53,7 +54,8 @@ private:
 
 /// Which tasks a worker holds: forwarded to the runner but not started,
 /// running, or dropped by a cancel. Shared by the reader (which learns of
-/// work and cancels) and the runner (which starts and finishes tasks).
+/// work and cancels) and the runner (which starts and finishes tasks); task
+/// code reads the running task's cancellation through `this_task`.
 class task_board {
 public:
   enum class cancel_outcome {
@@ -74,18 +76,28 @@ public:
 
   cancel_outcome cancel(uint64_t id);
 
-  /// Set while the running task is cancelled (`this_task::cancelled()`).
-  const std::atomic<bool>& cancel_flag() const noexcept {
-    return flag_;
+  /// Whether the running task was cancelled (`this_task::cancelled()`).
+  bool cancelled() const noexcept {
+    return flag_.load(std::memory_order_relaxed);
   }
+
+  /// Waits until `deadline` or until the running task is cancelled; returns
+  /// false if it was cancelled.
+  bool sleep_until(std::chrono::steady_clock::time_point deadline);
 
 private:
   std::mutex mtx_;
+  std::condition_variable cv_;
   std::unordered_set<uint64_t> pending_;
   std::unordered_set<uint64_t> dropped_;
   uint64_t running_ = 0;
   std::atomic<bool> flag_{false};
 };
+
+/// The task board of this worker process, or null in any other process.
+task_board* worker_board() noexcept;
+
+void set_worker_board(task_board* board) noexcept;
 
 /// Service calls made by task code in a worker: each call writes a frame and
 /// waits until the reader hands over the reply with the same id.

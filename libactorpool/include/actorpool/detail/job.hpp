@@ -44,6 +44,18 @@ public:
 
 using job_ptr = std::shared_ptr<job>;
 
+/// How the items of a stream ended, counted by the coordinator and reported
+/// once the stream is over (`stream_job::settled`).
+struct stream_counts {
+  /// Items that ran to the end and were reported (values or task errors).
+  uint64_t completed = 0;
+  /// Items that had started in a worker when the stream was stopped: they
+  /// were cancelled (cooperatively, or with their worker).
+  uint64_t cancelled = 0;
+  /// Items read from the input but never started.
+  uint64_t never_started = 0;
+};
+
 /// A job fed lazily from an input range (`imap`, `imap_unordered`): chunk
 /// indexes grow as the input is read, and the end is only known later.
 class stream_job : public job {
@@ -58,6 +70,10 @@ public:
   /// The pool dropped the stream (`terminate`, a broken pool): it ends with
   /// `err` after the chunks already delivered.
   virtual void abort(const caf::error& err) = 0;
+
+  /// The stream is over and the coordinator forgets it: every chunk was
+  /// delivered, failed, cancelled or dropped, as `counts` says. Called last.
+  virtual void settled(const stream_counts& counts);
 };
 
 using stream_job_ptr = std::shared_ptr<stream_job>;

@@ -4,12 +4,29 @@
 #include <cstdint>
 #include <iterator>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "actorpool/detail/chunking.hpp"
 #include "actorpool/detail/job.hpp"
 
 namespace actorpool::detail {
+
+template <class Range, class = void>
+struct has_size : std::false_type {};
+
+template <class Range>
+struct has_size<Range, std::void_t<decltype(std::size(
+                         std::declval<const Range&>()))>> : std::true_type {};
+
+/// The number of items of a sized range, `nullopt` for others.
+template <class Range>
+std::optional<uint64_t> size_of(const Range& xs) {
+  if constexpr (has_size<std::decay_t<Range>>::value)
+    return static_cast<uint64_t>(std::size(xs));
+  else
+    return std::nullopt;
+}
 
 /// Reads an input range lazily, one chunk at a time, for `imap`. Holds the
 /// range itself when given an rvalue and a reference to it otherwise (the

@@ -73,6 +73,21 @@ public:
     abandoned_ = true;
   }
 
+  /// Sets what `cancel` calls to stop the work in the pool.
+  void set_canceller(std::function<void()> fn);
+
+  /// Finishes the state with `errc::cancelled` unless it is finished, and
+  /// tells the pool to drop or stop the work; returns whether it did.
+  bool cancel();
+
+  /// Whether the state finished by `cancel` (or the pool cancelled it).
+  bool cancelled() const;
+
+  /// Runs `fn` in the thread that makes the state ready, right after it did
+  /// (right away if ready already). For waiting on many results: `fn` must
+  /// be quick and must not throw.
+  void on_ready(std::function<void()> fn);
+
 private:
   void finish(std::unique_lock<std::mutex>& guard);
 
@@ -89,6 +104,8 @@ private:
   std::vector<bool> delivered_;
   caf::error err_;
   std::vector<std::function<void()>> callbacks_;
+  std::vector<std::function<void()>> ready_listeners_;
+  std::function<void()> canceller_;
   executor_ptr exec_;
 };
 
