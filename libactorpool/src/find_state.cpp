@@ -30,6 +30,10 @@ void find_core::set_stopper(stream_stopper fn) {
     caller_->set_canceller([stop = stop_] { stop(std::nullopt); });
 }
 
+void find_core::set_credit_sink(std::function<void(size_t)> fn) {
+  credit_ = std::move(fn);
+}
+
 // -- coordinator thread: queue the event, wake the callback thread ------------
 
 void find_core::deliver(size_t index, uint32_t count, std::string&& payload) {
@@ -88,14 +92,17 @@ void find_core::drain() {
     evs.swap(events_);
     draining_ = false;
   }
+  size_t consumed = 0;
   for (auto& ev : evs) {
     if (done_)
       return;
     switch (ev.what) {
       case event::kind::values:
+        ++consumed;
         on_values(ev);
         break;
       case event::kind::failure:
+        ++consumed;
         on_failure(ev);
         break;
       case event::kind::settled:
@@ -103,6 +110,10 @@ void find_core::drain() {
         break;
     }
   }
+  if (done_)
+    return;
+  if (consumed > 0 && credit_ && !decided_)
+    credit_(consumed);
   report_progress(false);
 }
 

@@ -222,6 +222,9 @@ void pool::open_search(const std::string& name, detail::chunk_source src,
     else
       caf::anon_send(coord, detail::stop_atom::value, sid);
   });
+  st->set_credit_sink([coord, sid](size_t n) {
+    caf::anon_send(coord, detail::credit_atom::value, sid, n);
+  });
   impl_->start_stream(sid, name, std::move(src), std::move(st), budget,
                       opts.task_timeout());
 }

@@ -36,6 +36,10 @@ public:
 
   void set_stopper(stream_stopper fn);
 
+  /// Sets where the credit for evaluated chunks goes (the coordinator reads
+  /// more input as the search consumes it).
+  void set_credit_sink(std::function<void(size_t)> fn);
+
   // -- stream_job (coordinator thread) ----------------------------------------
 
   void deliver(size_t index, uint32_t count, std::string&& payload) override;
@@ -108,6 +112,7 @@ private:
   progress_observer progress_;
   std::chrono::milliseconds progress_interval_;
   stream_stopper stop_;
+  std::function<void(size_t)> credit_;
   std::shared_ptr<result_state> caller_;
   // Shared with the coordinator thread.
   std::mutex mtx_;

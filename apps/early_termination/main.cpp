@@ -1,0 +1,126 @@
+// Early termination: stop the whole pool the moment one task says yes.
+//
+//     def f(p):
+//         time.sleep(0.001)
+//         return p == 10000
+//
+//     with Pool(2) as pool:
+//         results = [pool.apply_async(f, (p,)) for p in range(50000)]
+//         for r in results:
+//             if r.get():
+//                 pool.terminate()   # and the pool is gone
+//                 break
+//
+// Here the pool's coordinator does it: `find_first` reads the inputs as
+// workers free up, and when a result matches it drops the queued inputs,
+// cancels the running ones (the tasks sleep with `this_task::sleep_for`,
+// which returns when the task is cancelled) and reports the match. The pool
+// stays usable: a `map` runs right after.
+//
+// Prints `match=<input> elapsed_s=<t> ideal_s=<t> started=<n>
+// beyond_match=<n> stop_ms=<t>`: ideal_s is (target + 1) tasks of the
+// tasks' 1 ms sleep, as measured in a worker, spread over the workers; started counts inputs that
+// ran (the match included), beyond_match those of them after the match;
+// stop_ms is the time from the match reaching the pool until the last
+// running task was stopped.
+//
+// Usage: actorpool-early-termination [--workers N] [--tasks N]
+//                                    [--target N] [--plain-sleep]
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include <actorpool/all.hpp>
+
+namespace {
+
+/// The task: sleep 1 ms, then say whether `p` is the target (set in every
+/// worker by the pool's initializer).
+long target = 10000;
+bool plain_sleep = false;
+
+void configure(long t, bool plain) {
+  target = t;
+  plain_sleep = plain;
+}
+
+void sleep_1ms() {
+  if (plain_sleep)
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+  else
+    actorpool::this_task::sleep_for(std::chrono::milliseconds{1});
+}
+
+bool is_target(long p) {
+  sleep_1ms();
+  return p == target;
+}
+
+/// Mean duration of `n` of the tasks' 1 ms sleeps in a worker, in seconds.
+double mean_sleep(int n) {
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < n; ++i)
+    sleep_1ms();
+  std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
+  return dt.count() / n;
+}
+
+long square(long x) {
+  return x * x;
+}
+
+} // namespace
+
+ACTORPOOL_TASK(configure)
+ACTORPOOL_TASK(is_target)
+ACTORPOOL_TASK(mean_sleep)
+ACTORPOOL_TASK(square)
+
+int main(int argc, char** argv) {
+  long workers = 2;
+  long tasks = 50000;
+  bool plain = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--plain-sleep") == 0)
+      plain = true;
+    else if (i + 1 < argc && std::strcmp(argv[i], "--workers") == 0)
+      workers = std::atol(argv[++i]);
+    else if (i + 1 < argc && std::strcmp(argv[i], "--tasks") == 0)
+      tasks = std::atol(argv[++i]);
+    else if (i + 1 < argc && std::strcmp(argv[i], "--target") == 0)
+      target = std::atol(argv[++i]);
+  }
+  actorpool::pool p{actorpool::pool_options{}.processes(workers).initializer(
+    configure, target, plain)};
+  double sleep_s = p.apply(mean_sleep, 200);
+  actorpool::progress_bar bar{"searching"};
+  auto opts = actorpool::find_options{}.on_progress(bar);
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = p.find_first(
+    is_target, actorpool::irange(0L, tasks), [](bool yes) { return yes; },
+    opts);
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now()
+                                          - t0;
+  // The pool is still there: a map right after the stop.
+  auto squares = p.map(square, std::vector<long>{1, 2, 3});
+  if (!r.found() || squares != std::vector<long>{1, 4, 9}) {
+    std::printf("no match (or the pool did not answer afterwards)\n");
+    return 1;
+  }
+  auto ideal = static_cast<double>(target + 1) * sleep_s
+               / static_cast<double>(workers);
+  auto match = static_cast<long>(r.index());
+  auto beyond = static_cast<long>(r.started()) - (match + 1);
+  std::printf("match=%ld elapsed_s=%.3f ideal_s=%.3f started=%llu "
+              "beyond_match=%ld stop_ms=%.3f\n",
+              match, elapsed.count(), ideal,
+              static_cast<unsigned long long>(r.started()),
+              beyond > 0 ? beyond : 0L,
+              std::chrono::duration<double, std::milli>(r.stop_latency())
+                .count());
+  return match == target ? 0 : 1;
+}
