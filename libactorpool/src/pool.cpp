@@ -48,6 +48,18 @@ struct pool::impl {
 
   static uint64_t new_stream_id();
 
+  /// Sends what a push stream's producers put to stream `sid`.
+  static detail::push_gate::sender push_sender(caf::actor coord,
+                                               uint64_t sid) {
+    return [coord, sid](detail::encoded_chunk&& c, bool end) {
+      std::vector<detail::encoded_chunk> chunks;
+      if (!end)
+        chunks.emplace_back(std::move(c));
+      caf::anon_send(coord, detail::input_atom::value, sid, std::move(chunks),
+                     end);
+    };
+  }
+
   /// Opens stream `sid` at the coordinator, its input read by a new feeder.
   void start_stream(uint64_t sid, const std::string& name,
                     detail::chunk_source src, detail::stream_job_ptr job,
@@ -227,6 +239,61 @@ void pool::open_search(const std::string& name, detail::chunk_source src,
   });
   impl_->start_stream(sid, name, std::move(src), std::move(st), budget,
                       opts.task_timeout());
+}
+
+size_t pool::window_of(size_t n) const noexcept {
+  return n > 0 ? n : search_budget_per_worker * impl_->processes;
+}
+
+std::function<void()>
+pool::open_push(const std::string& name,
+                std::shared_ptr<detail::stream_state> st,
+                std::shared_ptr<detail::push_gate> gate,
+                std::chrono::milliseconds timeout) {
+  if (impl_->state != facade_state::running)
+    throw pool_not_running(errc::pool_not_running, "pool not running");
+  auto sid = impl::new_stream_id();
+  auto coord = impl_->coordinator;
+  gate->set_sender(impl::push_sender(coord, sid));
+  std::weak_ptr<detail::push_gate> weak = gate;
+  st->set_credit_sink(
+    [weak](size_t n) {
+      if (auto g = weak.lock())
+        g->release(n);
+    },
+    std::max<size_t>(gate->window() / 4, 1));
+  caf::anon_send(coord, detail::stream_atom::value, sid, name, caf::actor{},
+                 detail::stream_job_ptr{std::move(st)}, size_t{0},
+                 caf::timespan{timeout});
+  return [coord, sid] { caf::anon_send(coord, detail::stop_atom::value, sid); };
+}
+
+void pool::open_push_search(const std::string& name,
+                            std::shared_ptr<detail::find_core> st,
+                            std::shared_ptr<detail::push_gate> gate,
+                            const find_options& opts) {
+  if (impl_->state != facade_state::running)
+    throw pool_not_running(errc::pool_not_running, "pool not running");
+  auto sid = impl::new_stream_id();
+  auto coord = impl_->coordinator;
+  gate->set_sender(impl::push_sender(coord, sid));
+  std::weak_ptr<detail::push_gate> weak = gate;
+  st->set_credit_sink([weak](size_t n) {
+    if (auto g = weak.lock())
+      g->release(n);
+  });
+  st->set_stopper([coord, sid, weak](std::optional<size_t> keep_through) {
+    if (auto g = weak.lock())
+      g->stop();
+    if (keep_through)
+      caf::anon_send(coord, detail::stop_atom::value, sid,
+                     static_cast<uint64_t>(*keep_through));
+    else
+      caf::anon_send(coord, detail::stop_atom::value, sid);
+  });
+  caf::anon_send(coord, detail::stream_atom::value, sid, name, caf::actor{},
+                 detail::stream_job_ptr{std::move(st)}, size_t{0},
+                 caf::timespan{opts.task_timeout()});
 }
 
 } // namespace actorpool

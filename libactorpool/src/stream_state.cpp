@@ -65,6 +65,12 @@ void stream_state::abort(const caf::error& err) {
   cv_.notify_all();
 }
 
+void stream_state::settled(const stream_counts&) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  settled_ = true;
+  cv_.notify_all();
+}
+
 void stream_state::set_credit_sink(std::function<void(size_t)> fn,
                                    size_t batch) {
   std::lock_guard<std::mutex> guard{mtx_};
@@ -82,8 +88,13 @@ bool stream_state::take(stream_chunk& out) {
   }
   bool aborted = error_index_ && terminal_.what == stream_chunk::kind::end;
   auto reached = ordered_ ? next_index_ : handed_out_;
+  if (settled_ && ordered_ && !by_index_.empty() && !aborted) {
+    // A stopped stream: skip the chunks the stop left out.
+    next_index_ = by_index_.begin()->first;
+    return take(out);
+  }
   if ((error_index_ && (reached >= *error_index_ || aborted))
-      || (total_ && reached >= *total_)) {
+      || (total_ && reached >= *total_) || settled_) {
     out = error_index_ ? terminal_ : stream_chunk{};
     out.what = error_index_ ? terminal_.what : stream_chunk::kind::end;
     return true;

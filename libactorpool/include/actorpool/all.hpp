@@ -38,6 +38,8 @@
 #include "actorpool/runtime.hpp"
 #include "actorpool/semaphore.hpp"
 #include "actorpool/task.hpp"
+#include "actorpool/task_stream.hpp"
 #include "actorpool/this_task.hpp"
 #include "actorpool/value.hpp"
 #include "actorpool/version.hpp"
+#include "actorpool/wait.hpp"

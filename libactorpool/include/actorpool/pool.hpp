@@ -21,6 +21,7 @@
 #include "actorpool/pool_options.hpp"
 #include "actorpool/pool_stats.hpp"
 #include "actorpool/task.hpp"
+#include "actorpool/task_stream.hpp"
 
 namespace actorpool {
 
@@ -231,6 +232,38 @@ public:
     return async_result<find_result<R>>{std::move(out)};
   }
 
+  // -- producer/consumer streams ----------------------------------------------
+
+  /// Opens a stream of calls of `f` fed by `put` from any thread and
+  /// consumed with `next()` or a range-`for`; at most `opts.window()` inputs
+  /// are in flight or waiting for the consumer, so a producer faster than
+  /// the workers (or the consumer) waits instead of filling memory.
+  template <class F>
+  task_stream<task_result_t<F>, typename detail::task_traits<F>::args_tuple>
+  stream(F&& f, const stream_options& opts = {}) {
+    using traits = detail::task_traits<F>;
+    auto st = std::make_shared<detail::stream_state>(opts.ordered());
+    auto gate = std::make_shared<detail::push_gate>(window_of(opts.window()));
+    auto stopper = open_push(traits::name(f), st, gate, opts.task_timeout());
+    return {std::move(gate), std::move(st), std::move(stopper)};
+  }
+
+  /// A `find_first` whose inputs come from `put` calls of producer threads
+  /// (see `task_search`); `opts.window()` bounds the inputs in flight.
+  template <class F, class Pred>
+  task_search<task_result_t<F>, typename detail::task_traits<F>::args_tuple>
+  search(F&& f, Pred pred, const find_options& opts = {}) {
+    using traits = detail::task_traits<F>;
+    using R = task_result_t<F>;
+    static_assert(!std::is_void_v<R>, "search needs a task with a result");
+    auto st = std::make_shared<detail::find_state<R, Pred>>(
+      executor(), opts, std::nullopt, std::move(pred));
+    auto gate = std::make_shared<detail::push_gate>(window_of(opts.window()));
+    auto out = async_result<find_result<R>>{st->out()};
+    open_push_search(traits::name(f), st, gate, opts);
+    return {std::move(gate), std::move(out)};
+  }
+
   // -- lifecycle --------------------------------------------------------------
 
   /// Accepts no more work; workers exit once everything submitted is done.
@@ -312,6 +345,20 @@ private:
   void open_search(const std::string& name, detail::chunk_source src,
                    std::shared_ptr<detail::find_core> st,
                    const find_options& opts);
+
+  /// The window of a push stream: `n`, or 64 inputs per worker.
+  size_t window_of(size_t n) const noexcept;
+
+  /// Opens a push stream consumed through `st`; returns its stopper.
+  std::function<void()> open_push(const std::string& name,
+                                  std::shared_ptr<detail::stream_state> st,
+                                  std::shared_ptr<detail::push_gate> gate,
+                                  std::chrono::milliseconds timeout);
+
+  void open_push_search(const std::string& name,
+                        std::shared_ptr<detail::find_core> st,
+                        std::shared_ptr<detail::push_gate> gate,
+                        const find_options& opts);
 
   std::unique_ptr<impl> impl_;
 };

@@ -55,6 +55,10 @@ public:
 
   void abort(const caf::error& err) override;
 
+  /// The stream is over: after what has arrived, the consumer sees the end
+  /// (chunks a stop left out are not waited for).
+  void settled(const stream_counts& counts) override;
+
   // -- consumer side ----------------------------------------------------------
 
   /// Sets where consumed-chunk credit goes, and how much credit to gather
@@ -88,6 +92,7 @@ private:
   std::optional<size_t> error_index_;
   stream_chunk terminal_;
   bool terminal_seen_ = false;
+  bool settled_ = false;
   std::atomic<bool> abandoned_{false};
   std::function<void(size_t)> credit_;
   size_t credit_batch_ = 1;
