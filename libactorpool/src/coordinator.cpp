@@ -12,6 +12,7 @@
 #include "actorpool/pool_actor.hpp"
 #include "internal/atoms.hpp"
 #include "internal/message_types.hpp"
+#include "internal/coordinator_actor.hpp"
 #include "internal/process_env.hpp"
 
 namespace actorpool::detail {
@@ -52,20 +53,6 @@ private:
   size_t remaining_;
   bool done_ = false;
 };
-
-struct coordinator_state {
-  std::unique_ptr<process_env> env;
-  std::unique_ptr<coordinator_core> core;
-  const char* name = "actorpool.coordinator";
-
-  ~coordinator_state() {
-    // The actor is going away: no worker may outlive it.
-    if (core)
-      core->shutdown_now();
-  }
-};
-
-using coordinator_actor = caf::stateful_actor<coordinator_state>;
 
 caf::result<task_reply> on_call(coordinator_actor* self, task_call& call) {
   auto rp = self->make_response_promise();
@@ -179,8 +166,11 @@ caf::behavior coordinator(coordinator_actor* self, pool_config cfg,
   self->state.core = std::make_unique<coordinator_core>(std::move(cfg),
                                                         *self->state.env);
   self->state.core->start();
+  self->set_down_handler(
+    [self](const caf::down_msg& dm) { on_stream_peer_down(self, dm); });
   return caf::behavior{facade_handlers(self).or_else(
-    stream_handlers(self).or_else(worker_handlers(self)))};
+    stream_handlers(self).or_else(actor_stream_handlers(self).or_else(
+      worker_handlers(self))))};
 }
 
 } // namespace

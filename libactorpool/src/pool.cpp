@@ -10,6 +10,7 @@
 #include "actorpool/runtime.hpp"
 #include "internal/atoms.hpp"
 #include "internal/coordinator.hpp"
+#include "internal/coordinator_actor.hpp"
 #include "internal/message_types.hpp"
 #include "internal/pool_actors.hpp"
 #include "internal/pool_config.hpp"
@@ -199,8 +200,7 @@ void pool::submit(const std::string& name,
 }
 
 uint64_t pool::impl::new_stream_id() {
-  static std::atomic<uint64_t> next_sid{1};
-  return next_sid++;
+  return detail::next_stream_id();
 }
 
 void pool::open_stream(const std::string& name, detail::chunk_source src,

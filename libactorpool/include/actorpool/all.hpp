@@ -37,6 +37,7 @@
 #include "actorpool/rlock.hpp"
 #include "actorpool/runtime.hpp"
 #include "actorpool/semaphore.hpp"
+#include "actorpool/stream_protocol.hpp"
 #include "actorpool/task.hpp"
 #include "actorpool/task_stream.hpp"
 #include "actorpool/this_task.hpp"

@@ -15,6 +15,7 @@
 #include "actorpool/detail/chunking.hpp"
 #include "actorpool/pool_options.hpp"
 #include "actorpool/pool_stats.hpp"
+#include "actorpool/stream_protocol.hpp"
 #include "actorpool/task.hpp"
 
 namespace actorpool {
@@ -71,11 +72,18 @@ typename Inspector::result_type inspect(Inspector& f, task_reply& x) {
 /// - `close_atom`, `terminate_atom`: as `pool::close` / `pool::terminate`;
 /// - `join_atom` -> `pool_stats`: answered once closed or terminated and
 ///   every worker has exited;
-/// - `stats_atom` -> `pool_stats`.
+/// - `stats_atom` -> `pool_stats`;
+/// - the stream protocol of `stream_protocol.hpp`: `stream_open` -> the
+///   stream id, then inputs, acks, close and stop by message.
 using pool_actor = caf::typed_actor<
   caf::replies_to<task_call>::with<task_reply>, caf::reacts_to<close_atom>,
   caf::reacts_to<terminate_atom>, caf::replies_to<join_atom>::with<pool_stats>,
-  caf::replies_to<stats_atom>::with<pool_stats>>;
+  caf::replies_to<stats_atom>::with<pool_stats>,
+  caf::replies_to<stream_open>::with<uint64_t>,
+  caf::reacts_to<stream_input_atom, uint64_t, detail::encoded_chunk>,
+  caf::reacts_to<stream_close_atom, uint64_t>,
+  caf::reacts_to<stream_ack_atom, uint64_t, uint32_t>,
+  caf::reacts_to<stream_stop_atom, uint64_t>>;
 
 /// Spawns a pool in `sys` (which must have loaded `caf::io::middleman`) and
 /// returns its actor. The pool's workers start right away; it stops them and
