@@ -76,11 +76,13 @@ void find_core::settled(const stream_counts& counts) {
 // callback thread, and the callback thread handles events in arrival order.
 void find_core::post(event&& ev) {
   ev.at = clock_type::now();
-  std::lock_guard<std::mutex> guard{mtx_};
-  events_.emplace_back(std::move(ev));
-  if (draining_)
-    return;
-  draining_ = true;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    events_.emplace_back(std::move(ev));
+    if (draining_)
+      return;
+    draining_ = true;
+  }
   auto self = std::static_pointer_cast<find_core>(shared_from_this());
   exec_->post([self] { self->drain(); });
 }

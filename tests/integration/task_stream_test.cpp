@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "actorpool/pool.hpp"
+#include "actorpool/ranges.hpp"
 #include "actorpool/this_task.hpp"
 #include "support/leak_check.hpp"
 #include "support/test_tasks.hpp"
@@ -190,6 +191,34 @@ TEST_P(task_stream_test, a_closed_push_search_without_a_match) {
   auto r = s.result().get();
   EXPECT_FALSE(r.found());
   EXPECT_EQ(r.completed(), 100u);
+}
+
+TEST_P(task_stream_test, a_callback_consumes_every_result) {
+  pool p{workers()};
+  long sum = 0;
+  size_t calls = 0;
+  auto r = p.for_each_result(sqr, irange(0, 500), [&](int y) {
+    sum += y;
+    ++calls;
+    return true;
+  });
+  EXPECT_FALSE(r.found());
+  EXPECT_EQ(calls, 500u);
+  long expected = 0;
+  for (long x = 0; x < 500; ++x)
+    expected += x * x;
+  EXPECT_EQ(sum, expected);
+}
+
+TEST_P(task_stream_test, a_callback_that_says_stop_stops_the_stream) {
+  pool p{workers()};
+  size_t calls = 0;
+  auto r = p.for_each_result(sqr, irange(0, 100000), [&](int) {
+    return ++calls < 50;
+  });
+  ASSERT_TRUE(r.found());
+  EXPECT_EQ(calls, 50u);
+  EXPECT_LT(r.started(), 100000u);
 }
 
 INSTANTIATE_TEST_SUITE_P(streams, task_stream_test, ::testing::Values(1, 2, 4),

@@ -234,6 +234,24 @@ public:
 
   // -- producer/consumer streams ----------------------------------------------
 
+  /// Runs `f` over `xs` and hands every result to `on_result` as it
+  /// completes, on the pool's callback thread: a consumer callback with
+  /// backpressure (the input is read only as far as the options' window
+  /// ahead of the callback). `on_result` returns true to go on, false to stop
+  /// the stream there; the returned `find_result` says where it stopped (if
+  /// it did) and how the inputs ended. A task's exception ends the stream
+  /// and is rethrown.
+  template <class F, class Range, class Fn>
+  find_result<task_result_t<F>> for_each_result(F&& f, Range&& xs,
+                                                Fn on_result,
+                                                const find_options& opts = {}) {
+    using R = task_result_t<F>;
+    return find_first(
+      std::forward<F>(f), std::forward<Range>(xs),
+      [fn = std::move(on_result)](const R& r) mutable { return !fn(r); },
+      opts);
+  }
+
   /// Opens a stream of calls of `f` fed by `put` from any thread and
   /// consumed with `next()` or a range-`for`; at most `opts.window()` inputs
   /// are in flight or waiting for the consumer, so a producer faster than
