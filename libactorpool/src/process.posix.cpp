@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actorpool/errc.hpp"
+#include "internal/child_registry.hpp"
 #include "internal/worker_runtime.hpp"
 
 extern char** environ;
@@ -133,8 +134,10 @@ caf::expected<int> spawn_child(int child_end, const std::string& name,
 
 } // namespace
 
-caf::expected<spawned_process> spawn_worker_process(const std::string& name,
-                                                    bool daemon) {
+namespace {
+
+caf::expected<spawned_process> spawn_registered(const std::string& name,
+                                                bool daemon) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     return os_error("socketpair", errno);
@@ -149,22 +152,55 @@ caf::expected<spawned_process> spawn_worker_process(const std::string& name,
     close_fd(sv[0]);
     return std::move(pid.error());
   }
+  register_child(*pid);
   return spawned_process{*pid, sv[0]};
 }
 
-std::optional<exit_status> try_reap(int pid) {
-  int st = 0;
-  pid_t rc;
+} // namespace
+
+caf::expected<spawned_process> spawn_worker_process(const std::string& name,
+                                                    bool daemon) {
+  if (!begin_spawn())
+    return make_error(errc::worker_start_failed,
+                      std::string{"the program is ending on a signal"});
+  auto result = spawn_registered(name, daemon);
+  if (!result)
+    spawn_failed();
+  return result;
+}
+
+namespace {
+
+// Waits for `pid` to end (with `WNOHANG`: checks) without reaping it, so
+// that its pid cannot be reused while it leaves the registry; then reaps it.
+std::optional<exit_status> reap(int pid, int flags) {
+  siginfo_t info{};
+  int rc;
   do {
-    rc = waitpid(pid, &st, WNOHANG);
+    rc = waitid(P_PID, static_cast<id_t>(pid), &info,
+                WEXITED | WNOWAIT | flags);
   } while (rc < 0 && errno == EINTR);
-  if (rc == 0)
-    return std::nullopt;
   if (rc < 0)
-    return exit_status{0, false};
+    return exit_status{0, false}; // reaped elsewhere (ECHILD)
+  if (info.si_pid == 0)
+    return std::nullopt; // still running
+  unregister_child(pid);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+    ; // it has ended: returns at once
   if (WIFSIGNALED(st))
     return exit_status{-WTERMSIG(st), true};
   return exit_status{WEXITSTATUS(st), true};
+}
+
+} // namespace
+
+std::optional<exit_status> try_reap(int pid) {
+  return reap(pid, WNOHANG);
+}
+
+exit_status reap_blocking(int pid) {
+  return *reap(pid, 0);
 }
 
 std::string describe(const exit_status& st) {

@@ -63,10 +63,7 @@ struct supervisor_state {
       return;
     if (st->daemon)
       signal_process(pid, SIGKILL);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-      ; // blocking: the actor is going away
-    st->set_exit(WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status));
+    st->set_exit(reap_blocking(pid).code); // blocking: the actor goes away
     if (broker)
       caf::anon_send_exit(broker, caf::exit_reason::kill);
     notify_client_down(pid);

@@ -48,6 +48,9 @@ struct exit_status {
 /// while it still runs.
 std::optional<exit_status> try_reap(int pid);
 
+/// Waits until `pid` has ended and reaps it.
+exit_status reap_blocking(int pid);
+
 /// Human-readable form: "exited with code 3", "killed by signal 9 (Killed)".
 std::string describe(const exit_status& st);
 
