@@ -11,7 +11,8 @@
 //
 // Here `temp[0] += 100` is one message, `fetch_add(0, 100)`, applied by the
 // array's actor: atomic without taking the lock. With --with-lock each
-// process instead reads and writes under `get_lock()`, as in Python.
+// process instead reads and writes under `get_lock()`, as in Python. Either
+// way the output ends with 1001; the exit status is 1 otherwise.
 //
 // Usage: actorpool-array-counter [--processes N] [--with-lock]
 
@@ -34,33 +35,46 @@ void add_100_locked(actorpool::array<int> temp) {
   temp.set(0, temp.get(0) + 100);
 }
 
+struct options {
+  int processes = 10;
+  bool with_lock = false;
+};
+
+options parse(int argc, char** argv) {
+  options opts;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--processes") == 0 && i + 1 < argc)
+      opts.processes = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--with-lock") == 0)
+      opts.with_lock = true;
+  }
+  return opts;
+}
+
 } // namespace
 
 ACTORPOOL_TASK(add_100)
 ACTORPOOL_TASK(add_100_locked)
 
 int main(int argc, char** argv) {
-  int n = 10;
-  bool with_lock = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--processes") == 0 && i + 1 < argc)
-      n = std::atoi(argv[++i]);
-    else if (std::strcmp(argv[i], "--with-lock") == 0)
-      with_lock = true;
-  }
-  actorpool::array<int> arr{std::vector<int>{1}};
+  auto opts = parse(argc, argv);
+  actorpool::array<int> temp{std::vector<int>{1}};
   std::vector<actorpool::process> ps;
-  for (int i = 0; i < n; ++i) {
-    if (with_lock)
-      ps.emplace_back(add_100_locked, arr);
+  for (int i = 0; i < opts.processes; ++i) {
+    if (opts.with_lock)
+      ps.emplace_back(add_100_locked, temp);
     else
-      ps.emplace_back(add_100, arr);
+      ps.emplace_back(add_100, temp);
   }
   for (auto& p : ps)
     p.start();
   for (auto& p : ps)
     p.join();
-  int result = arr.get(0);
-  std::printf("%d\n", result);
-  return result == 1 + 100 * n ? 0 : 1;
+  int result = temp.get(0);
+  int expected = 1 + 100 * opts.processes;
+  std::printf("%d processes each added 100 to temp[0] (starting at 1)%s: "
+              "%d (expected %d)\n",
+              opts.processes, opts.with_lock ? " under get_lock()" : "", result,
+              expected);
+  return result == expected ? 0 : 1;
 }

@@ -27,6 +27,7 @@
 //   startup_2, startup_8 constructing a pool of 2 / 8 workers (which returns
 //                        once all are ready); latency_us = construction time,
 //                        tasks = the worker count; shutdown is not timed
+//   lock_roundtrip, queue_put_get  see workloads_ipc.hpp
 //
 // `--compare-python` then runs python_mp_bench.py (the same workloads with
 // multiprocessing.Pool and the "fork" start method, Python's default on
@@ -49,6 +50,7 @@
 #include "python_runner.hpp"
 #include "report.hpp"
 #include "workloads.hpp"
+#include "workloads_ipc.hpp"
 
 namespace {
 
@@ -57,9 +59,11 @@ using namespace bench;
 /// The workloads `opts` selects; throws `std::invalid_argument` for an
 /// unknown `--only` name.
 std::vector<workload> selected_workloads(const options& opts) {
+  auto every = all_workloads();
+  every.insert(every.end(), ipc_workloads().begin(), ipc_workloads().end());
   if (opts.only.empty())
-    return all_workloads();
-  for (auto& w : all_workloads())
+    return every;
+  for (auto& w : every)
     if (opts.only == w.name)
       return {w};
   throw std::invalid_argument("unknown workload '" + opts.only + "'");

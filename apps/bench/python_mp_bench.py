@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The Python side of actorpool-bench: the same workloads, run with the
-standard library's multiprocessing.Pool (no third-party packages).
+standard library's multiprocessing.Pool, Lock and Queue (no third-party
+packages).
 
 Prints one line per figure in actorpool-bench's format, with
 impl=python-mp; actorpool-bench --compare-python runs this script and
@@ -150,6 +151,73 @@ def run_startup(cfg, name, n):
     emit(name, n, n, secs, secs * 1e6)
 
 
+_lock = None
+
+
+def _set_lock(lock):
+    """Pool initializer: a Lock reaches a worker only by inheritance."""
+    global _lock
+    _lock = lock
+
+
+def lock_loop(n):
+    """n uncontended acquire + release pairs of the inherited Lock, timed
+    in the worker."""
+    start = time.perf_counter()
+    for _ in range(n):
+        _lock.acquire()
+        _lock.release()
+    return time.perf_counter() - start
+
+
+def run_lock_roundtrip(cfg, name, n):
+    """As actorpool's lock_roundtrip: one worker loops, its time counts."""
+    ctx = multiprocessing.get_context(START_METHOD)
+    lock = ctx.Lock()
+    with ctx.Pool(1, initializer=_set_lock, initargs=(lock,)) as pool:
+        check(pool.apply(lock_loop, (1,)) >= 0, name, "warm-up call")
+        secs = median_of_runs(cfg, name, lambda: pool.apply(lock_loop, (n,)))
+        pool.close()
+        pool.join()
+    check(lock.acquire(False), name, "the lock is free afterwards")
+    emit(name, 1, n, secs, secs * 1e6 / n)
+
+
+def queue_producer(q, ready, n):
+    ready.wait()
+    for i in range(n):
+        q.put(i)
+
+
+def queue_consumer(q, ready, done, n):
+    ready.wait()
+    done.put(sum(q.get() for _ in range(n)))
+
+
+def run_queue_put_get(cfg, name, n):
+    """As actorpool's queue_put_get: a producer and a consumer process share
+    a Queue; timed from all being ready until the consumer has every item.
+    Starting and joining the processes is not timed."""
+    ctx = multiprocessing.get_context(START_METHOD)
+
+    def run():
+        q, done, ready = ctx.Queue(), ctx.Queue(), ctx.Barrier(3)
+        ps = [ctx.Process(target=queue_producer, args=(q, ready, n)),
+              ctx.Process(target=queue_consumer, args=(q, ready, done, n))]
+        for p in ps:
+            p.start()
+        ready.wait()
+        start = time.perf_counter()
+        total = done.get()
+        secs = time.perf_counter() - start
+        for p in ps:
+            p.join()
+        check(total == n * (n - 1) // 2, name, "sum of the items got")
+        return secs
+
+    emit(name, 2, n, median_of_runs(cfg, name, run))
+
+
 # (name, function, size at full scale, size with --quick), in running order;
 # startup sizes are worker counts.
 WORKLOADS = [
@@ -160,6 +228,8 @@ WORKLOADS = [
     ("payload_1mib", run_payload, 200, 10),
     ("startup_2", run_startup, 2, 2),
     ("startup_8", run_startup, 8, 8),
+    ("lock_roundtrip", run_lock_roundtrip, 2_000, 200),
+    ("queue_put_get", run_queue_put_get, 10_000, 400),
 ]
 
 

@@ -28,6 +28,14 @@ void f(actorpool::dict<int, int> d, int i) {
   d.set(i, i * i);
 }
 
+/// Prints `items` as Python prints a dict: {0: 0, 1: 1, ...}.
+void print_dict(const std::map<int, int>& items) {
+  std::printf("{");
+  for (auto& [k, v] : items)
+    std::printf(k == items.begin()->first ? "%d: %d" : ", %d: %d", k, v);
+  std::printf("}\n");
+}
+
 } // namespace
 
 ACTORPOOL_TASK(f)
@@ -49,15 +57,12 @@ int main(int argc, char** argv) {
     failures += *p.exitcode() != 0;
   }
   auto items = d.to_map(); // sorted by key
-  std::printf("{");
-  for (auto& [k, v] : items)
-    std::printf(k == items.begin()->first ? "%d: %d" : ", %d: %d", k, v);
-  std::printf("}\n");
+  print_dict(items);
   bool ok = failures == 0 && items.size() == static_cast<size_t>(n);
   for (int i = 0; ok && i < n; ++i)
     ok = items.count(i) == 1 && items[i] == i * i;
-  std::printf("%zu entries from %d processes: %s\n", items.size(), n,
-              ok ? "ok" : "WRONG");
+  std::printf("%d processes each set d[i] = i * i: %zu entries, %s\n", n,
+              items.size(), ok ? "ok" : "WRONG");
   manager.shutdown();
   return ok ? 0 : 1;
 }

@@ -50,7 +50,7 @@ void consumer(actorpool::connection<long> conn, long n) {
   } catch (const actorpool::eof_error&) {
     // the producer closed its end
   }
-  std::printf("consumer received %ld items, sum %ld\n", count, total);
+  std::printf("consumer received %ld items, sum %ld, then EOF\n", count, total);
   std::fflush(stdout);
   if (count != n || total != n * (n + 1) / 2)
     throw std::runtime_error("wrong count or sum");

@@ -52,5 +52,6 @@ int main(int argc, char** argv) {
                 *p.exitcode());
     failures += *p.exitcode() != 0;
   }
+  std::printf("%d processes started and joined, %d failed\n", n, failures);
   return failures == 0 ? 0 : 1;
 }

@@ -42,6 +42,24 @@ void relay(actorpool::queue<int> q, actorpool::queue<link> log, int me) {
 
 ACTORPOOL_TASK(relay)
 
+namespace {
+
+/// Prints the chain `next` records, from the parent (0) on; returns the
+/// processes it visits (each once) and sets `at` to the last of them.
+std::set<int> print_chain(std::map<int, int>& next, int& at) {
+  std::set<int> visited;
+  at = 0;
+  std::printf("main");
+  while (next.count(at) == 1 && visited.insert(next[at]).second) {
+    at = next[at];
+    std::printf(" -> %d", at);
+  }
+  std::printf("\n");
+  return visited;
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
   int n = 10;
   if (argc == 3 && std::strcmp(argv[1], "--processes") == 0)
@@ -65,14 +83,8 @@ int main(int argc, char** argv) {
     next[l[0]] = l[1];
   }
   int last = q.get(false);
-  std::set<int> visited;
   int at = 0;
-  std::printf("main");
-  while (next.count(at) == 1 && visited.insert(next[at]).second) {
-    at = next[at];
-    std::printf(" -> %d", at);
-  }
-  std::printf("\n");
+  auto visited = print_chain(next, at);
   bool ok = failures == 0 && visited.size() == static_cast<size_t>(n)
             && at == last;
   std::printf("%zu processes relayed, last id on the queue %d: %s\n",

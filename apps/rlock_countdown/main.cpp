@@ -12,7 +12,8 @@
 //     for p in ps: p.join()
 //
 // Ten processes count a shared value down from 10 to 0, each holding the
-// rlock (twice) while it decrements and prints; the output is 9 8 ... 0.
+// rlock (twice) while it decrements and prints, so the lines go 10 -> 9,
+// 9 -> 8, ..., 1 -> 0, whichever process comes first; the parent prints 0.
 //
 // Usage: actorpool-rlock-countdown [--processes N]
 
@@ -32,7 +33,9 @@ void count_down(actorpool::rlock l, actorpool::value<int> counter) {
   actorpool::lock_guard<actorpool::rlock> inner{l};
   int left = counter.get() - 1;
   counter.set(left);
-  std::printf("process %d: %d\n", static_cast<int>(getpid()), left);
+  std::printf("%s (pid %d) holds the rlock twice: %d -> %d\n",
+              actorpool::current_process().name.c_str(),
+              static_cast<int>(getpid()), left + 1, left);
   std::fflush(stdout);
 }
 
@@ -54,6 +57,8 @@ int main(int argc, char** argv) {
   for (auto& p : ps)
     p.join();
   int left = counter.get();
-  std::printf("final: %d\n", left);
+  std::printf("%d processes counted %d down under one rlock: %d "
+              "(expected 0)\n",
+              n, n, left);
   return left == 0 ? 0 : 1;
 }

@@ -4,7 +4,6 @@
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actorpool/detail/task_registry.hpp"
@@ -17,50 +16,47 @@ namespace detail {
 
 // -- barrier_state: the service -----------------------------------------------
 
-caf::result<std::string> barrier_state::on_call(client_key c, uint8_t op,
-                                                const std::string& payload) {
-  return guarded([&]() -> caf::result<std::string> {
-    switch (op) {
-      case barrier_wait:
-        return wait(c, decode_one<int64_t>(payload));
-      case barrier_reset:
-        fail_arrivals("the barrier was reset", false);
-        return encode_reply();
-      case barrier_abort:
-        fail_arrivals("the barrier was aborted", true);
-        return encode_reply();
-      case barrier_broken:
-        return encode_reply(phase_ == phase::broken);
-      case barrier_n_waiting:
-        return encode_reply(static_cast<int32_t>(arrived_.size()));
-      default:
-        return make_error(errc::invalid_argument, std::string{"unknown op"});
-    }
-  });
+service_result barrier_state::on_call(client_id c, uint8_t op,
+                                      const std::string& payload) {
+  switch (op) {
+    case barrier_wait:
+      return wait(c, decode_one<int64_t>(payload));
+    case barrier_reset:
+      fail_arrivals("the barrier was reset", false);
+      return encode();
+    case barrier_abort:
+      fail_arrivals("the barrier was aborted", true);
+      return encode();
+    case barrier_broken:
+      return encode(phase_ == phase::broken);
+    case barrier_n_waiting:
+      return encode(static_cast<int32_t>(arrived_.size()));
+    default:
+      return fail(errc::invalid_argument, "unknown op");
+  }
 }
 
-caf::result<std::string> barrier_state::wait(client_key c, int64_t timeout) {
+service_result barrier_state::wait(client_id c, int64_t timeout) {
   if (phase_ == phase::broken)
-    return make_error(errc::broken_barrier,
-                      std::string{"the barrier is broken"});
-  barrier_waiter w;
-  w.id = next_id_++;
-  w.client = c;
-  w.rp = self_->make_response_promise<std::string>();
+    return fail(errc::broken_barrier, "the barrier is broken");
+  // The timer starts when the waiter is admitted (`admit`).
+  auto w = make_waiter<barrier_waiter>(c, wait_forever);
   w.timeout = timeout == barrier_default_timeout ? cfg_.timeout_ns : timeout;
+  auto rp = w.rp;
   if (phase_ == phase::running_action)
-    pending_.push_back(w);
+    pending_.push_back(std::move(w));
   else
-    admit(w);
-  return w.rp;
+    admit(std::move(w));
+  return rp;
 }
 
 void barrier_state::admit(barrier_waiter w) {
-  arrived_.push_back(w);
+  arrived_.push_back(std::move(w));
+  auto& last = arrived_.back();
   if (arrived_.size() == static_cast<size_t>(cfg_.parties))
     complete();
   else
-    start_timer(self_, w.timeout, w.id);
+    start_timer(last.timeout, last.id);
 }
 
 namespace {
@@ -88,7 +84,7 @@ void barrier_state::complete() {
 
 void barrier_state::release_all() {
   for (size_t i = 0; i < arrived_.size(); ++i)
-    arrived_[i].rp.deliver(encode_reply(static_cast<int32_t>(i)));
+    arrived_[i].rp.deliver(encode(static_cast<int32_t>(i)));
   arrived_.clear();
   ++generation_;
   phase_ = phase::filling;
@@ -104,15 +100,11 @@ void barrier_state::admit_pending() {
 }
 
 void barrier_state::fail_arrivals(const std::string& why, bool permanent) {
-  auto err = make_error(errc::broken_barrier, why);
-  for (auto& w : arrived_)
-    w.rp.deliver(err);
-  arrived_.clear();
+  auto err = fail(errc::broken_barrier, why);
+  answer_all(arrived_, err);
   ++generation_; // a running action's result no longer matters
   if (permanent) {
-    for (auto& w : pending_)
-      w.rp.deliver(err);
-    pending_.clear();
+    answer_all(pending_, err);
     phase_ = phase::broken;
   } else {
     phase_ = phase::filling;
@@ -173,21 +165,10 @@ using barrier_actor = caf::stateful_actor<barrier_state>;
 
 caf::behavior barrier_service(barrier_actor* self, barrier_config cfg) {
   self->state.init(self, std::move(cfg));
-  self->set_exit_handler([self](caf::exit_msg& msg) {
-    self->state.on_exit();
-    self->quit(msg.reason);
+  return service_behavior(self, [self](action_done_atom, uint64_t generation,
+                                       const std::string& error) {
+    self->state.on_action_done(generation, error);
   });
-  return {
-    [self](service_atom, int32_t pid, uint64_t thread, uint8_t op,
-           std::string& payload) -> caf::result<std::string> {
-      return self->state.on_call(client_key{pid, thread}, op, payload);
-    },
-    [self](client_down_atom, int32_t pid) { self->state.on_client_down(pid); },
-    [self](timer_atom, uint64_t id) { self->state.on_timer(id); },
-    [self](action_done_atom, uint64_t generation, const std::string& error) {
-      self->state.on_action_done(generation, error);
-    },
-  };
 }
 
 } // namespace
@@ -211,14 +192,13 @@ barrier::barrier(int parties, std::string action, int64_t timeout_ns)
   cfg.parties = parties;
   cfg.action = std::move(action);
   cfg.timeout_ns = timeout_ns;
-  ref_ = detail::sync_ref{
-    std::make_shared<detail::lazy_primitive>([cfg](caf::actor_system& sys) {
-      return detail::spawn_barrier_service(sys, cfg);
-    })};
+  svc_ = detail::lazy_service{[cfg](caf::actor_system& sys) {
+    return detail::spawn_barrier_service(sys, cfg);
+  }};
 }
 
 int barrier::wait_ns(int64_t timeout_ns) {
-  return ref_.call_as<int32_t>(detail::barrier_wait, timeout_ns);
+  return svc_.call_as<int32_t>(detail::barrier_wait, timeout_ns);
 }
 
 int barrier::wait() {
@@ -226,19 +206,19 @@ int barrier::wait() {
 }
 
 void barrier::reset() {
-  ref_.call(detail::barrier_reset);
+  svc_.call(detail::barrier_reset);
 }
 
 void barrier::abort() {
-  ref_.call(detail::barrier_abort);
+  svc_.call(detail::barrier_abort);
 }
 
 bool barrier::broken() const {
-  return ref_.call_as<bool>(detail::barrier_broken);
+  return svc_.call_as<bool>(detail::barrier_broken);
 }
 
 int barrier::n_waiting() const {
-  return ref_.call_as<int32_t>(detail::barrier_n_waiting);
+  return svc_.call_as<int32_t>(detail::barrier_n_waiting);
 }
 
 } // namespace actorpool

@@ -13,35 +13,30 @@ namespace detail {
 
 // -- mutex_state: the condition part of the lock's service --------------------
 
-caf::result<std::string> mutex_state::wait(client_key c, uint64_t cond,
-                                           int64_t timeout) {
+service_result mutex_state::wait(client_id c, uint64_t cond, int64_t timeout) {
   if (!owned_by(c))
     return state_failure("cannot wait on un-acquired lock");
-  mutex_waiter w;
-  w.id = next_id_++;
-  w.client = c;
-  w.rp = self_->make_response_promise<std::string>();
+  // Timed out at once (0): no timer, straight back to the lock's queue.
+  auto w = make_waiter<mutex_waiter>(c, timeout == 0 ? wait_forever : timeout);
   w.count = count_;
   w.reacquire = true;
   owner_.reset();
   count_ = 0;
-  if (timeout == 0) {
-    queue_.push_back(w); // timed out at once: reacquire
-  } else {
-    start_timer(self_, timeout, w.id);
-    conditions_[cond].push_back(w);
-  }
+  auto rp = w.rp;
+  if (timeout == 0)
+    queue_.push_back(std::move(w));
+  else
+    conditions_[cond].push_back(std::move(w));
   grant_waiters();
-  return w.rp;
+  return rp;
 }
 
-caf::result<std::string> mutex_state::notify(client_key c, uint64_t cond,
-                                             uint32_t n) {
+service_result mutex_state::notify(client_id c, uint64_t cond, uint32_t n) {
   if (!owned_by(c))
     return state_failure("cannot notify on un-acquired lock");
   auto i = conditions_.find(cond);
   if (i == conditions_.end())
-    return encode_reply();
+    return encode();
   auto& q = i->second;
   for (; n > 0 && !q.empty(); --n) {
     q.front().notified = true;
@@ -50,7 +45,7 @@ caf::result<std::string> mutex_state::notify(client_key c, uint64_t cond,
   }
   if (q.empty())
     conditions_.erase(i);
-  return encode_reply();
+  return encode();
 }
 
 bool mutex_state::time_out_condition_waiter(uint64_t id) {
@@ -90,35 +85,23 @@ condition::condition() : condition(rlock{}) {
 }
 
 condition::condition(const lock& l)
-  : lock_(l.ref()), cond_(next_condition_id()) {
+  : acquirable(l.service()), cond_(next_condition_id()) {
   // nop
 }
 
 condition::condition(const rlock& l)
-  : lock_(l.ref()), cond_(next_condition_id()) {
+  : acquirable(l.service()), cond_(next_condition_id()) {
   // nop
 }
 
-bool condition::acquire_ns(int64_t timeout_ns) {
-  auto st = lock_.call_as<uint8_t>(detail::mutex_acquire, timeout_ns);
-  if (st == detail::not_acquired)
-    return false;
-  died_.set(st == detail::acquired_owner_died);
-  return true;
-}
-
-void condition::release() {
-  lock_.call(detail::mutex_release);
-}
-
 bool condition::wait_ns(int64_t timeout_ns) {
-  auto bits = lock_.call_as<uint8_t>(detail::mutex_wait, cond_, timeout_ns);
-  died_.set((bits & 2) != 0);
+  auto bits = service().call_as<uint8_t>(detail::mutex_wait, cond_, timeout_ns);
+  set_owner_died((bits & 2) != 0);
   return (bits & 1) != 0;
 }
 
 void condition::notify(uint32_t n) {
-  lock_.call(detail::mutex_notify, detail::encode_reply(cond_, n));
+  service().call(detail::mutex_notify, detail::encode(cond_, n));
 }
 
 } // namespace actorpool

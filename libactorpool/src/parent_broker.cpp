@@ -9,6 +9,7 @@
 #include "internal/frame.hpp"
 #include "internal/messages.hpp"
 #include "internal/service_registry.hpp"
+#include "internal/worker_runtime.hpp"
 
 namespace actorpool::detail {
 
@@ -93,6 +94,18 @@ void write_reply(parent_broker_actor* self, uint64_t call_id,
   write_frame(self, frame_kind::service_reply, reply);
 }
 
+// Why a called service is not in this process's registry.
+caf::error missing_service_error() {
+  if (worker_calls() != nullptr)
+    return make_error(errc::invalid_argument,
+                      std::string{"the object belongs to the main process: "
+                                  "a process started inside a worker or "
+                                  "process cannot use it"});
+  return make_error(errc::invalid_argument,
+                    std::string{"the service was destroyed in the parent "
+                                "process"});
+}
+
 // Task code in the worker calls a service: the call is made on the worker's
 // behalf (as its pid) and the answer, whenever it comes, goes back as a frame.
 caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
@@ -101,11 +114,7 @@ caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
     return err;
   auto service = find_service(msg.service);
   if (!service) {
-    write_reply(self, msg.call_id,
-                make_error(errc::invalid_argument,
-                           std::string{"the service was destroyed in the "
-                                       "parent process"}),
-                {});
+    write_reply(self, msg.call_id, missing_service_error(), {});
     return caf::none;
   }
   auto id = msg.call_id;

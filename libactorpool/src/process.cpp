@@ -110,9 +110,13 @@ bool process::daemon() const {
   return impl_->st->daemon;
 }
 
-void process::start() {
+void process::check_open() const {
   if (impl_->closed)
     misuse("process object is closed");
+}
+
+void process::start() {
+  check_open();
   if (impl_->started)
     misuse("cannot start a process twice");
   if (impl_->target.name.empty())
@@ -134,28 +138,37 @@ void process::start() {
 }
 
 void process::join() {
+  check_open();
   if (!impl_->started)
     misuse("can only join a started process");
   impl_->st->wait(std::nullopt);
 }
 
 bool process::join_for(std::chrono::milliseconds timeout) {
+  check_open();
   if (!impl_->started)
     misuse("can only join a started process");
   return impl_->st->wait(timeout);
 }
 
 bool process::is_alive() const {
+  check_open();
+  return running();
+}
+
+bool process::running() const {
   return impl_->started && !impl_->st->ended();
 }
 
 std::optional<int> process::pid() const {
+  check_open();
   if (!impl_->started)
     return std::nullopt;
   return impl_->st->pid;
 }
 
 std::optional<int> process::exitcode() const {
+  check_open();
   std::lock_guard<std::mutex> guard{impl_->st->mtx};
   return impl_->st->exitcode;
 }
@@ -171,7 +184,9 @@ void process::kill() {
 }
 
 void process::close() {
-  if (is_alive())
+  if (impl_->closed)
+    return;
+  if (running())
     misuse("cannot close a process while it is still running");
   impl_->closed = true;
   impl_->supervisor = caf::actor{};

@@ -12,7 +12,8 @@
 // needs no garbage collection). Lists and dicts hold one type of item
 // (`list<T>`, `dict<K, V>`), unlike Python's heterogeneous ones.
 // Added: ten processes writing a dict (the seed program), workers writing a
-// list and a namespace, and the manager's shutdown.
+// list and a namespace, and the manager's shutdown, which stops every object
+// it made (containers, queues and primitives alike).
 
 #include "actorpool/manager.hpp"
 
@@ -29,7 +30,7 @@
 #include "actorpool/exceptions.hpp"
 #include "actorpool/pool.hpp"
 #include "actorpool/process.hpp"
-#include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 
 using namespace actorpool;
 using namespace actorpool::test;
@@ -93,16 +94,7 @@ void m_write_own_key(actorpool::dict<int, int> d, int i) {
   d.set(i, i * i);
 }
 
-class manager_test : public process_test_p {
-protected:
-  pool_options opts() const {
-    return pool_options{}.processes(workers()).window(1);
-  }
-};
-
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
+class manager_test : public spread_test_p {};
 
 } // namespace
 
@@ -313,6 +305,13 @@ TEST_P(manager_test, primitives_from_the_manager) {
   EXPECT_EQ(zeros.to_vector(), (std::vector<int>{0, 0}));
   m.shutdown();
   EXPECT_ANY_THROW(l.acquire()); // stopped: its service is gone
+  EXPECT_THROW(e.is_set(), bad_argument);
+  EXPECT_THROW(v.get(), bad_argument);
+  EXPECT_THROW(v.get_lock().acquire(), bad_argument);
+  EXPECT_THROW(s.get_value(), bad_argument);
+  EXPECT_THROW(c.acquire(), bad_argument);
+  EXPECT_THROW(b.n_waiting(), bad_argument);
+  EXPECT_THROW(a.size(), bad_argument);
   EXPECT_THROW(m.lock(), state_error);
 }
 

@@ -30,12 +30,11 @@
 #include "actorpool/pool.hpp"
 #include "actorpool/process.hpp"
 #include "actorpool/queue.hpp"
-#include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 
 using namespace actorpool;
 using namespace actorpool::test;
 using namespace std::chrono_literals;
-using clock_type = std::chrono::steady_clock;
 
 namespace {
 
@@ -103,23 +102,7 @@ std::string wrong_direction(connection<int> reader, connection<int> writer) {
   return result;
 }
 
-template <class F>
-double seconds_of(F f) {
-  auto start = clock_type::now();
-  f();
-  return std::chrono::duration<double>(clock_type::now() - start).count();
-}
-
-class pipe_test : public process_test_p {
-protected:
-  pool_options opts() const {
-    return pool_options{}.processes(workers()).window(1);
-  }
-};
-
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
+class pipe_test : public spread_test_p {};
 
 } // namespace
 
@@ -142,13 +125,13 @@ TEST_P(pipe_test, connection) {
     longmsg += "hello world";
   conn.send(longmsg);
   EXPECT_EQ(conn.recv(), longmsg);
-  EXPECT_LT(seconds_of([&] { EXPECT_FALSE(conn.poll()); }), 0.05);
-  EXPECT_LT(seconds_of([&] { EXPECT_FALSE(conn.poll(-1s)); }), 0.05);
-  auto waited = seconds_of([&] { EXPECT_FALSE(conn.poll(100ms)); });
-  EXPECT_GE(waited, 0.09);
+  EXPECT_LT(elapsed([&] { EXPECT_FALSE(conn.poll()); }), 50ms);
+  EXPECT_LT(elapsed([&] { EXPECT_FALSE(conn.poll(-1s)); }), 50ms);
+  auto waited = elapsed([&] { EXPECT_FALSE(conn.poll(100ms)); });
+  EXPECT_GE(waited, 90ms);
   conn.send("");
   EXPECT_TRUE(conn.poll(std::nullopt)); // waits for the echo
-  EXPECT_LT(seconds_of([&] { EXPECT_TRUE(conn.poll(100ms)); }), 0.05);
+  EXPECT_LT(elapsed([&] { EXPECT_TRUE(conn.poll(100ms)); }), 50ms);
   EXPECT_EQ(conn.recv(), "");
   std::string big(4 * 1024 * 1024, 'X');
   conn.send(big);

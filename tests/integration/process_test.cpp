@@ -1,6 +1,8 @@
 // Port of CPython's _TestProcess: start/join/is_alive/exitcode, terminate and
 // kill, names and daemons, active_children, current and parent process,
-// recursion, close, many processes.
+// recursion, close (afterwards everything but close and the name is an
+// error), many processes; and _TestSubclassingProcess.test_sys_exit (exit
+// codes from exit()).
 
 #include "actorpool/process.hpp"
 
@@ -8,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -16,6 +19,8 @@
 
 #include <gtest/gtest.h>
 
+#include "actorpool/exceptions.hpp"
+#include "actorpool/value.hpp"
 #include "support/leak_check.hpp"
 #include "support/test_tasks.hpp"
 
@@ -120,7 +125,34 @@ void start_daemon_grandchild(std::string path) {
   _exit(0); // leave without running destructors, like a crash would
 }
 
+// Python's _TestSubclassingProcess.test_sys_exit: sys.exit(code) in the
+// child is its exit code.
+void exits_with(int code) {
+  std::exit(code);
+}
+
+// Exits with 3 when a call on `v` fails with `bad_argument` (the object
+// belongs to the main process, not to this process's parent).
+void use_grandparents_value(value<int> v) {
+  try {
+    v.get();
+  } catch (const bad_argument&) {
+    std::exit(3);
+  }
+}
+
+// Starts a grandchild that uses `v`; exits with the grandchild's exit code.
+void start_grandchild_using(value<int> v) {
+  process p{use_grandparents_value, v};
+  p.start();
+  p.join();
+  std::exit(*p.exitcode());
+}
+
 ACTORPOOL_TASK(report_self)
+ACTORPOOL_TASK(use_grandparents_value)
+ACTORPOOL_TASK(start_grandchild_using)
+ACTORPOOL_TASK(exits_with)
 ACTORPOOL_TASK(sleep_forever)
 ACTORPOOL_TASK(throws_runtime_error)
 ACTORPOOL_TASK(recurse)
@@ -218,14 +250,35 @@ TEST_F(process_test, recursion) {
   EXPECT_EQ(f.lines(), expected);
 }
 
+TEST_F(process_test, exit_calls_set_the_exit_code) {
+  for (int code : {0, 1, 3}) {
+    process p{exits_with, code};
+    p.start();
+    p.join();
+    EXPECT_EQ(p.exitcode(), code);
+  }
+}
+
+// Python: close() of a live process is an error, of an ended one releases
+// it; afterwards everything but close() and the name is an error.
 TEST_F(process_test, close) {
   process p{sleep_forever};
   p.daemon(true).start();
   EXPECT_THROW(p.close(), state_error);
   p.kill();
   p.join();
+  EXPECT_FALSE(p.is_alive());
   p.close();
+  EXPECT_THROW(p.is_alive(), state_error);
+  EXPECT_THROW(p.join(), state_error);
+  EXPECT_THROW(p.join(10ms), state_error);
+  EXPECT_THROW(p.terminate(), state_error);
+  EXPECT_THROW(p.kill(), state_error);
+  EXPECT_THROW(p.exitcode(), state_error);
+  EXPECT_THROW(p.pid(), state_error);
   EXPECT_THROW(p.start(), state_error);
+  EXPECT_EQ(p.name().rfind("Process-", 0), 0u);
+  p.close(); // again: nothing to do
 }
 
 TEST_F(process_test, misuse) {
@@ -265,6 +318,17 @@ TEST_F(process_test, destructor_joins_or_terminates) {
   } // joins the first, terminates the second
   EXPECT_EQ(f.lines().size(), 1u);
   EXPECT_TRUE(active_children().empty());
+}
+
+// Shared objects serve the processes and workers of the process that made
+// them; one level further down, calls fail at once instead of hanging.
+TEST_F(process_test, a_grandchild_cannot_use_the_main_processes_objects) {
+  value<int> v{1};
+  process p{start_grandchild_using, v};
+  p.start();
+  p.join();
+  EXPECT_EQ(p.exitcode(), 3);
+  EXPECT_EQ(v.get(), 1);
 }
 
 TEST_F(process_test, daemon_dies_with_its_parent) {

@@ -3,14 +3,16 @@
 //
 // Ported: test_put, test_get, test_fork, test_qsize, test_task_done,
 // test_timeout, test_closed_queue_put_get_exceptions (with our semantics:
-// a closed queue still hands out what is left, then raises EOF).
+// a closed queue still hands out what is left, then raises EOF), and
+// TestSimpleQueue's test_empty and test_close.
 // Skipped: test_no_import_lock_contention (Python's import lock),
 // test_queue_feeder_donot_stop_onexc and test_queue_feeder_on_queue_feeder_
 // error (there is no feeder thread: an unserializable item fails the `put`
 // call itself, before anything is queued). Python's Events that order parent
 // and child are replaced by the task's own blocking calls and results.
 // Added: many producers and consumers, bounded queues with blocked puts
-// across processes, a consumer killed while it waits in `get`, and figures.
+// across processes, and a consumer killed while it waits in `get`. Speed
+// figures are in actorpool-bench (queue_put_get).
 
 #include "actorpool/queue.hpp"
 
@@ -19,7 +21,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <map>
 #include <thread>
 #include <vector>
@@ -27,19 +28,17 @@
 #include <caf/meta/type_name.hpp>
 #include <gtest/gtest.h>
 
+#include "actorpool/event.hpp"
 #include "actorpool/exceptions.hpp"
 #include "actorpool/pool.hpp"
 #include "actorpool/process.hpp"
-#include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 
 using namespace actorpool;
 using namespace actorpool::test;
 using namespace std::chrono_literals;
-using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-constexpr auto timeout1 = 100ms;
 
 /// An item of a producer: who made it, and its number in that producer's
 /// sequence (-1 for the end-of-work sentinel).
@@ -76,7 +75,8 @@ int q_drain_done(joinable_queue<int> q) {
   return n;
 }
 
-std::string q_use_closed(queue<int> q) {
+template <class Queue>
+std::string q_use_closed(Queue q) {
   std::string result;
   try {
     q.put(1);
@@ -89,6 +89,15 @@ std::string q_use_closed(queue<int> q) {
     result += "get:eof";
   }
   return result;
+}
+
+// Python's TestSimpleQueue._test_empty: the child reports `empty()` twice.
+void sq_report_empty(simple_queue<bool> q, event child_can_start,
+                     event parent_can_continue) {
+  child_can_start.wait();
+  q.put(q.empty());
+  q.put(q.empty());
+  parent_can_continue.set();
 }
 
 int q_produce(queue<tagged> q, int producer, int count) {
@@ -117,46 +126,20 @@ void q_sum_into(queue<int> in, queue<int> out, int n) {
   out.put(sum);
 }
 
-// Microseconds per uncontended put+get pair from a worker.
-double q_round_trips(queue<int> q, int n) {
-  auto start = clock_type::now();
-  for (int i = 0; i < n; ++i) {
-    q.put(i);
-    q.get();
-  }
-  std::chrono::duration<double, std::micro> elapsed = clock_type::now() - start;
-  return elapsed.count() / (2 * n);
-}
-
-class queue_test : public process_test_p {
-protected:
-  pool_options opts() const {
-    return pool_options{}.processes(workers()).window(1);
-  }
-};
-
-template <class F>
-double seconds_of(F f) {
-  auto start = clock_type::now();
-  f();
-  return std::chrono::duration<double>(clock_type::now() - start).count();
-}
-
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
+class queue_test : public spread_test_p {};
 
 } // namespace
 
 ACTORPOOL_TASK(q_take)
 ACTORPOOL_TASK(q_put_range)
 ACTORPOOL_TASK(q_drain_done)
-ACTORPOOL_TASK(q_use_closed)
+ACTORPOOL_TASK_AS("q_use_closed", q_use_closed<queue<int>>)
+ACTORPOOL_TASK_AS("sq_use_closed", q_use_closed<simple_queue<int>>)
+ACTORPOOL_TASK(sq_report_empty)
 ACTORPOOL_TASK(q_produce)
 ACTORPOOL_TASK(q_consume)
 ACTORPOOL_TASK(q_get_after_ready)
 ACTORPOOL_TASK(q_sum_into)
-ACTORPOOL_TASK(q_round_trips)
 
 TEST_P(queue_test, put) {
   queue<int> q{6};
@@ -171,14 +154,13 @@ TEST_P(queue_test, put) {
   q.put_nowait(6);
   EXPECT_FALSE(q.empty());
   EXPECT_TRUE(q.full());
-  EXPECT_LT(seconds_of([&] { EXPECT_THROW(q.put(7, false), queue_full); }),
-            0.05);
+  EXPECT_LT(elapsed([&] { EXPECT_THROW(q.put(7, false), queue_full); }), 50ms);
   EXPECT_THROW(q.put_nowait(7), queue_full);
   EXPECT_THROW(q.put(7, false, timeout1), queue_full);
-  auto waited = seconds_of(
+  auto waited = elapsed(
     [&] { EXPECT_THROW(q.put(7, true, timeout1), queue_full); });
-  EXPECT_GE(waited, 0.09);
-  EXPECT_LT(waited, 5.0);
+  EXPECT_GE(waited, 90ms);
+  EXPECT_LT(waited, 5s);
   EXPECT_EQ(p.apply(q_take, q, 6), (std::vector<int>{1, 2, 3, 4, 5, 6}));
   EXPECT_TRUE(q.empty());
   EXPECT_FALSE(q.full());
@@ -198,10 +180,10 @@ TEST_P(queue_test, get) {
   EXPECT_THROW(q.get(false), queue_empty);
   EXPECT_THROW(q.get_nowait(), queue_empty);
   EXPECT_THROW(q.get(false, timeout1), queue_empty);
-  auto waited = seconds_of(
+  auto waited = elapsed(
     [&] { EXPECT_THROW(q.get(true, timeout1), queue_empty); });
-  EXPECT_GE(waited, 0.09);
-  EXPECT_LT(waited, 5.0);
+  EXPECT_GE(waited, 90ms);
+  EXPECT_LT(waited, 5s);
 }
 
 TEST_P(queue_test, fork) {
@@ -254,9 +236,8 @@ TEST_P(queue_test, task_done) {
 
 TEST_P(queue_test, timeout) {
   queue<int> q;
-  auto waited = seconds_of(
-    [&] { EXPECT_THROW(q.get(true, 200ms), queue_empty); });
-  EXPECT_GE(waited, 0.1);
+  auto waited = elapsed([&] { EXPECT_THROW(q.get(true, 200ms), queue_empty); });
+  EXPECT_GE(waited, 100ms);
 }
 
 TEST_P(queue_test, closed_queue_put_get_exceptions) {
@@ -267,8 +248,40 @@ TEST_P(queue_test, closed_queue_put_get_exceptions) {
     x->close();
     EXPECT_THROW(x->put(1), eof_error);
     EXPECT_THROW(x->get(), eof_error);
-    EXPECT_EQ(p.apply(q_use_closed, *x), "put:eof get:eof");
+    EXPECT_EQ(p.apply(q_use_closed<queue<int>>, *x), "put:eof get:eof");
   }
+}
+
+// Python's TestSimpleQueue.test_empty, with a pool worker as the child.
+TEST_P(queue_test, simple_queue_empty) {
+  simple_queue<bool> q;
+  event child_can_start;
+  event parent_can_continue;
+  pool p{opts()};
+  auto r = p.apply_async(sq_report_empty, q, child_can_start,
+                         parent_can_continue);
+  EXPECT_TRUE(q.empty());
+  child_can_start.set();
+  EXPECT_TRUE(parent_can_continue.wait(patience));
+  EXPECT_FALSE(q.empty());
+  EXPECT_EQ(q.get(), true);
+  EXPECT_EQ(q.get(), false);
+  EXPECT_TRUE(q.empty());
+  r.get();
+}
+
+// Python's TestSimpleQueue.test_close (closing twice is fine), with our
+// semantics: what is left is still handed out, then EOF, in every process.
+TEST_P(queue_test, simple_queue_close) {
+  simple_queue<int> q;
+  pool p{opts()};
+  q.put(1);
+  q.close();
+  q.close();
+  EXPECT_THROW(q.put(2), eof_error);
+  EXPECT_EQ(q.get(), 1);
+  EXPECT_THROW(q.get(), eof_error);
+  EXPECT_EQ(p.apply(q_use_closed<simple_queue<int>>, q), "put:eof get:eof");
 }
 
 TEST_P(queue_test, a_closed_queue_still_hands_out_what_is_left) {
@@ -375,28 +388,6 @@ TEST_P(queue_test, processes_share_a_queue) {
   }
   int n = 3 * workers();
   EXPECT_EQ(total, n * (n + 1) / 2);
-}
-
-TEST_P(queue_test, figures) {
-  if (workers() != 1)
-    GTEST_SKIP() << "measured once";
-  queue<int> q;
-  pool p{opts()};
-  const int n = 2000;
-  auto secs = seconds_of([&] {
-    auto r = p.apply_async(q_put_range, q, 0, n);
-    for (int i = 0; i < n; ++i)
-      ASSERT_EQ(q.get(), i);
-    r.get();
-  });
-  auto per_call = p.apply(q_round_trips, q, 500);
-  auto in_parent = q_round_trips(q, 500);
-  std::printf("[ figures  ] worker put -> parent get: %.0f items/s; "
-              "uncontended put or get from a worker: %.1f us, from the "
-              "parent: %.1f us\n",
-              n / secs, per_call, in_parent);
-  RecordProperty("items_per_second", static_cast<int>(n / secs));
-  RecordProperty("worker_call_us", static_cast<int>(per_call));
 }
 
 INSTANTIATE_TEST_SUITE_P(queues, queue_test, ::testing::Values(1, 2, 4),

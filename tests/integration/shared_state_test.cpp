@@ -19,9 +19,10 @@
 #include "actorpool/pool.hpp"
 #include "actorpool/process.hpp"
 #include "actorpool/value.hpp"
-#include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 
 using namespace actorpool;
+using namespace actorpool::test;
 
 namespace {
 
@@ -133,22 +134,6 @@ ACTORPOOL_TASK(value_made_in_worker)
 namespace {
 
 class shared_state_test : public test::process_test_p {};
-
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
-
-/// Starts every process, then joins them; returns how many failed.
-int run_all(std::vector<process>& ps) {
-  for (auto& p : ps)
-    p.start();
-  int failed = 0;
-  for (auto& p : ps) {
-    p.join();
-    failed += p.exitcode() != 0;
-  }
-  return failed;
-}
 
 } // namespace
 

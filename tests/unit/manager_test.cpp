@@ -8,7 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "internal/container_services.hpp"
+#include "internal/dict_service.hpp"
+#include "internal/list_service.hpp"
 #include "unit/service_test_support.hpp"
 
 using namespace actorpool;

@@ -266,22 +266,4 @@ TEST(queue_wait_test, timeouts_encode_as_the_protocol_says) {
   EXPECT_THROW(detail::wait_micros(true, microseconds{-1}), bad_argument);
 }
 
-TEST(queue_handle_test, an_empty_handle_is_a_state_error) {
-  detail::lazy_service empty;
-  EXPECT_FALSE(empty.valid());
-  EXPECT_THROW(empty.id(), state_error);
-}
-
-TEST(queue_handle_test, a_handle_travels_as_its_id) {
-  auto h = detail::lazy_service::from_id(42);
-  std::string bytes;
-  detail::encode_into(bytes, h);
-  auto back = detail::decode_one<detail::lazy_service>(bytes);
-  EXPECT_EQ(back.id(), 42u);
-  std::string none;
-  detail::lazy_service empty;
-  detail::encode_into(none, empty);
-  EXPECT_FALSE(detail::decode_one<detail::lazy_service>(none).valid());
-}
-
 } // namespace

@@ -4,142 +4,20 @@
 #include "actorpool/semaphore.hpp"
 
 #include <chrono>
-#include <map>
-#include <memory>
-#include <optional>
 #include <string>
 
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
-#include <caf/scheduler/test_coordinator.hpp>
-#include <caf/scoped_actor.hpp>
-#include <caf/send.hpp>
 #include <gtest/gtest.h>
 
 #include "actorpool/exceptions.hpp"
 #include "internal/semaphore_service.hpp"
+#include "unit/sync_test_support.hpp"
 
 using namespace actorpool;
 using namespace actorpool::detail;
+using namespace actorpool::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Drives one service actor on the deterministic scheduler; each client (pid,
-// thread) talks through a scoped actor of its own, so replies are told apart.
-class harness {
-public:
-  harness()
-    : sys_(cfg_), sched_(dynamic_cast<caf::scheduler::test_coordinator&>(
-                    sys_.scheduler())) {
-    // nop
-  }
-
-  ~harness() {
-    caf::anon_send_exit(svc_, caf::exit_reason::user_shutdown);
-    sched_.run();
-  }
-
-  caf::actor_system& sys() {
-    return sys_;
-  }
-
-  caf::scheduler::test_coordinator& sched() {
-    return sched_;
-  }
-
-  void serve(caf::actor svc) {
-    svc_ = std::move(svc);
-  }
-
-  /// Sends a call without running the scheduler.
-  void post(client_key c, uint8_t op, std::string payload = {}) {
-    client(c)->send(svc_, service_atom::value, c.pid, c.thread, op,
-                    std::move(payload));
-  }
-
-  /// Sends a call and runs everything that follows from it.
-  void call(client_key c, uint8_t op, std::string payload = {}) {
-    post(c, op, std::move(payload));
-    sched_.run();
-  }
-
-  void down(int32_t pid) {
-    caf::anon_send(svc_, client_down_atom::value, pid);
-    sched_.run();
-  }
-
-  void advance(std::chrono::milliseconds d) {
-    sched_.advance_time(d);
-    sched_.run();
-  }
-
-  void stop() {
-    caf::anon_send_exit(svc_, caf::exit_reason::user_shutdown);
-    sched_.run();
-  }
-
-  /// The reply `c` got (a payload or an error), if any.
-  std::optional<caf::expected<std::string>> reply(client_key c) {
-    std::optional<caf::expected<std::string>> result;
-    client(c)->receive([&](std::string& x) { result = std::move(x); },
-                       [&](caf::error& x) {
-                         result = caf::expected<std::string>{std::move(x)};
-                       },
-                       caf::after(std::chrono::seconds{0}) >> [] {});
-    return result;
-  }
-
-  /// The `acquire_status` byte `c` got; -1 without reply, -2 for an error.
-  int status(client_key c) {
-    auto r = reply(c);
-    if (!r)
-      return -1;
-    return *r ? decode_one<uint8_t>(**r) : -2;
-  }
-
-  /// The error code `c` got; nullopt without an error reply.
-  std::optional<errc> error_of(client_key c) {
-    auto r = reply(c);
-    if (!r || *r)
-      return std::nullopt;
-    return static_cast<errc>(r->error().code());
-  }
-
-private:
-  struct config : caf::actor_system_config {
-    config() {
-      set("scheduler.policy", caf::atom("testing"));
-    }
-  };
-
-  caf::scoped_actor& client(client_key c) {
-    auto& ptr = clients_[{c.pid, c.thread}];
-    if (!ptr)
-      ptr = std::make_unique<caf::scoped_actor>(sys_, true);
-    return *ptr;
-  }
-
-  config cfg_;
-  caf::actor_system sys_;
-  caf::scheduler::test_coordinator& sched_;
-  caf::actor svc_;
-  std::map<std::pair<int32_t, uint64_t>, std::unique_ptr<caf::scoped_actor>>
-    clients_;
-};
-
-const client_key a{100, 1};
-const client_key b{200, 1};
-const client_key c{300, 1};
-const client_key d{400, 1};
-
-[[maybe_unused]] std::string timeout(std::chrono::milliseconds x) {
-  return encode_reply(static_cast<int64_t>(
-    std::chrono::duration_cast<std::chrono::nanoseconds>(x).count()));
-}
-
-const std::string forever = encode_reply(int64_t{-1});
-const std::string no_wait = encode_reply(int64_t{0});
 
 class semaphore_service_test : public ::testing::Test {
 protected:
@@ -147,11 +25,11 @@ protected:
     h.serve(spawn_semaphore_service(h.sys(), value, bounded));
   }
 
-  void acquire(client_key x, const std::string& t = forever) {
+  void acquire(client_id x, const std::string& t = forever) {
     h.call(x, semaphore_acquire, t);
   }
 
-  void release(client_key x) {
+  void release(client_id x) {
     h.call(x, semaphore_release);
   }
 

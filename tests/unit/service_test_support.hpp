@@ -2,10 +2,12 @@
 
 // Drives a service actor on CAF's deterministic test scheduler: each
 // `client` is a scoped actor standing for one calling process and thread,
-// so that tests can tell which waiting call was answered.
+// so that tests can tell which waiting call was answered. `harness` owns a
+// test system, one service and a client per caller, named by `client_id`.
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,15 +16,23 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/after.hpp>
+#include <caf/expected.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 #include <gtest/gtest.h>
 
 #include "actorpool/detail/codec.hpp"
+#include "actorpool/detail/service.hpp"
 #include "actorpool/errc.hpp"
 #include "internal/atoms.hpp"
 
 namespace actorpool::test {
+
+using detail::client_id;
+
+/// Concatenates the encodings of its arguments (payload building).
+using detail::encode;
 
 /// What a service answered: an encoded result or an error.
 struct answer {
@@ -77,10 +87,15 @@ public:
     // nop
   }
 
-  /// Sends a call and runs the service until it is idle.
-  void send(uint8_t op, std::string payload = {}) {
+  /// Sends a call without running the service.
+  void post(uint8_t op, std::string payload = {}) {
     self_->send(service_, detail::service_atom::value, pid_, thread_, op,
                 std::move(payload));
+  }
+
+  /// Sends a call and runs the service until it is idle.
+  void send(uint8_t op, std::string payload = {}) {
+    post(op, std::move(payload));
     ts_.sched().run();
   }
 
@@ -121,19 +136,104 @@ private:
   uint64_t thread_;
 };
 
-/// Concatenates the encodings of `xs` (payload building).
-template <class... Ts>
-std::string encode(Ts... xs) {
-  std::string out;
-  detail::encode_into(out, xs...);
-  return out;
-}
-
 /// Tells `service` that process `pid` is gone and runs it.
 inline void client_down(test_system& ts, const caf::actor& service,
                         int32_t pid) {
   caf::anon_send(service, detail::client_down_atom::value, pid);
   ts.sched().run();
 }
+
+/// A test system serving one service, with a `client` per caller (created
+/// on first use); stops the service when destroyed.
+class harness {
+public:
+  harness() = default;
+
+  harness(const harness&) = delete;
+
+  harness& operator=(const harness&) = delete;
+
+  ~harness() {
+    stop();
+  }
+
+  caf::actor_system& sys() {
+    return ts_.sys();
+  }
+
+  caf::scheduler::test_coordinator& sched() {
+    return ts_.sched();
+  }
+
+  /// Serves `svc` from now on.
+  void serve(caf::actor svc) {
+    clients_.clear();
+    svc_ = std::move(svc);
+  }
+
+  /// Sends a call without running the scheduler.
+  void post(client_id c, uint8_t op, std::string payload = {}) {
+    of(c).post(op, std::move(payload));
+  }
+
+  /// Sends a call and runs everything that follows from it.
+  void call(client_id c, uint8_t op, std::string payload = {}) {
+    of(c).send(op, std::move(payload));
+  }
+
+  /// Tells the service that process `pid` is gone.
+  void down(int32_t pid) {
+    client_down(ts_, svc_, pid);
+  }
+
+  void advance(std::chrono::milliseconds d) {
+    sched().advance_time(d);
+    sched().run();
+  }
+
+  /// Stops the service (its exit handler runs).
+  void stop() {
+    caf::anon_send_exit(svc_, caf::exit_reason::user_shutdown);
+    sched().run();
+  }
+
+  /// The reply `c` got (a payload or an error), if any.
+  std::optional<caf::expected<std::string>> reply(client_id c) {
+    auto x = of(c).poll();
+    if (!x)
+      return std::nullopt;
+    if (!x->ok())
+      return caf::expected<std::string>{std::move(x->err)};
+    return caf::expected<std::string>{std::move(x->value)};
+  }
+
+  /// The `acquire_status` byte `c` got; -1 without reply, -2 for an error.
+  int status(client_id c) {
+    auto r = reply(c);
+    if (!r)
+      return -1;
+    return *r ? detail::decode_one<uint8_t>(**r) : -2;
+  }
+
+  /// The error code `c` got; nullopt without an error reply.
+  std::optional<errc> error_of(client_id c) {
+    auto r = reply(c);
+    if (!r || *r)
+      return std::nullopt;
+    return static_cast<errc>(r->error().code());
+  }
+
+private:
+  client& of(client_id c) {
+    auto& ptr = clients_[{c.pid, c.thread}];
+    if (!ptr)
+      ptr = std::make_unique<client>(ts_, svc_, c.pid, c.thread);
+    return *ptr;
+  }
+
+  test_system ts_;
+  caf::actor svc_;
+  std::map<std::pair<int32_t, uint64_t>, std::unique_ptr<client>> clients_;
+};
 
 } // namespace actorpool::test

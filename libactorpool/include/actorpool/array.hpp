@@ -6,8 +6,11 @@
 #include <utility>
 #include <vector>
 
+#include <caf/meta/type_name.hpp>
+
+#include "actorpool/detail/codec.hpp"
+#include "actorpool/detail/typed_cell.hpp"
 #include "actorpool/lock.hpp"
-#include "actorpool/value.hpp"
 
 namespace actorpool {
 
@@ -29,10 +32,11 @@ namespace actorpool {
 /// **Handles.** Cheap copies that share the array; created in the parent on
 /// first use, or when passed to a task or process.
 ///
-/// **Cost.** One round trip to the parent process per call (about 100 µs
-/// from a worker) plus the encoded elements that travel.
+/// **Cost.** One round trip to the parent process per call (about 25 µs
+/// from a worker, 10 µs from the parent) plus the encoded elements that
+/// travel.
 template <class T>
-class array {
+class array : public detail::typed_cell<T> {
 public:
   /// An empty array.
   array() : array(std::vector<T>{}) {
@@ -51,23 +55,23 @@ public:
 
   /// The elements `xs`; `get_lock()` is `l`.
   array(const std::vector<T>& xs, lock l)
-    : cell_(encode_all(xs), detail::cell_ops_for<T>()), lock_(std::move(l)) {
+    : detail::typed_cell<T>(detail::encode_each(xs), std::move(l)) {
     // nop
   }
 
   /// Element `i` (Python: `a[i]`).
   T get(size_t i) const {
-    return detail::decode_one<T>(cell_.get(i));
+    return this->get_at(i);
   }
 
   /// Sets element `i` (Python: `a[i] = x`).
   void set(size_t i, T x) {
-    cell_.set(i, detail::encode_element<T>(std::move(x)));
+    this->set_at(i, x);
   }
 
   /// The number of elements (Python: `len(a)`).
   size_t size() const {
-    return static_cast<size_t>(cell_.size());
+    return static_cast<size_t>(this->cell_.size());
   }
 
   /// All elements, read in one step (Python: `a[:]`).
@@ -77,59 +81,32 @@ public:
 
   /// Elements `[first, last)`, clamped to the size (Python: `a[first:last]`).
   std::vector<T> slice(size_t first, size_t last) const {
-    return decode_all(cell_.get_range(first, last));
+    return detail::decode_each<T>(this->cell_.get_range(first, last));
   }
 
   /// Writes `xs` at `first`, in one step (Python: `a[first:first+len(xs)] =
   /// xs`); throws `bad_argument` unless they fit.
   void assign(size_t first, const std::vector<T>& xs) {
-    cell_.set_range(first, encode_all(xs));
+    this->cell_.set_range(first, detail::encode_each(xs));
   }
 
   /// Adds `delta` to element `i` atomically; returns the element before.
   T fetch_add(size_t i, T delta) {
-    static_assert(detail::is_addable<T>::value, "fetch_add needs T + T");
-    return detail::decode_one<T>(
-      cell_.fetch_add(i, detail::encode_element<T>(std::move(delta))));
+    return this->fetch_add_at(i, delta);
   }
 
   /// Replaces element `i` by `f(element)` atomically, running the registered
   /// task `T f(T)` in the parent process; returns the new element.
   template <class F>
   T update(size_t i, F&& f) {
-    return detail::decode_one<T>(
-      cell_.update(i, detail::update_task_name<T>(f)));
-  }
-
-  /// The lock associated with the array.
-  lock get_lock() const {
-    return lock_;
+    return this->update_at(i, f);
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, array& x) {
-    return f(caf::meta::type_name("actorpool::array"), x.cell_, x.lock_);
+    return f(caf::meta::type_name("actorpool::array"),
+             static_cast<detail::typed_cell<T>&>(x));
   }
-
-private:
-  static std::vector<std::string> encode_all(const std::vector<T>& xs) {
-    std::vector<std::string> result;
-    result.reserve(xs.size());
-    for (auto& x : xs)
-      result.push_back(detail::encode_element<T>(x));
-    return result;
-  }
-
-  static std::vector<T> decode_all(const std::vector<std::string>& xs) {
-    std::vector<T> result;
-    result.reserve(xs.size());
-    for (auto& x : xs)
-      result.push_back(detail::decode_one<T>(x));
-    return result;
-  }
-
-  detail::cell_ref cell_;
-  lock lock_;
 };
 
 } // namespace actorpool

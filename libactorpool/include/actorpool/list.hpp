@@ -21,19 +21,21 @@ namespace list_ops {
 enum : service_op { append = 1, extend, get, set, size, pop, items, clear };
 } // namespace list_ops
 
-service_handle make_list_service(uint64_t unused);
+/// A handle whose list service is created on first use.
+lazy_service make_list_service();
 
 void list_append_encoded(const lazy_service& svc, std::string item);
 
 void list_extend_encoded(const lazy_service& svc,
-                         std::vector<std::string> items);
+                         const std::vector<std::string>& items);
 
 /// `list_get` or `list_pop` of `index`: the encoded item; throws
 /// `std::out_of_range` for a bad index.
 std::string list_take(const lazy_service& svc, service_op op, int64_t index);
 
 /// Throws `std::out_of_range` for a bad index.
-void list_set_encoded(const lazy_service& svc, int64_t index, std::string item);
+void list_set_encoded(const lazy_service& svc, int64_t index,
+                      const std::string& item);
 
 std::vector<std::string> list_items_encoded(const lazy_service& svc);
 
@@ -48,7 +50,7 @@ std::vector<std::string> list_items_encoded(const lazy_service& svc);
 /// The list is a service actor in the parent process; a handle is cheap to
 /// copy and can be an argument of a task. Every member function is one
 /// atomic operation on the service, one round trip to the parent (about
-/// 100 µs from a worker). A process that dies leaves the list as its last
+/// 25 µs from a worker). A process that dies leaves the list as its last
 /// completed call left it.
 template <class T>
 class list {
@@ -56,21 +58,18 @@ public:
   using value_type = T;
 
   /// A new, empty list of its own (created on first use, in the parent).
-  list() : svc_(detail::make_list_service, 0) {
+  list() : svc_(detail::make_list_service()) {
     // nop
   }
 
   void append(const T& x) const {
-    detail::list_append_encoded(svc_, detail::encode_value(x));
+    detail::list_append_encoded(svc_, detail::encode(x));
   }
 
   /// Appends every element of `xs` in one call.
   template <class Range>
   void extend(const Range& xs) const {
-    std::vector<std::string> items;
-    for (auto& x : xs)
-      items.push_back(detail::encode_value(x));
-    detail::list_extend_encoded(svc_, std::move(items));
+    detail::list_extend_encoded(svc_, detail::encode_each(xs));
   }
 
   /// Returns `l[index]`.
@@ -81,7 +80,7 @@ public:
 
   /// Sets `l[index] = x`.
   void set(int64_t index, const T& x) const {
-    detail::list_set_encoded(svc_, index, detail::encode_value(x));
+    detail::list_set_encoded(svc_, index, detail::encode(x));
   }
 
   /// Removes and returns `l[index]` (default: the last item).
@@ -100,12 +99,7 @@ public:
 
   /// A copy of the items (Python: `l[:]`).
   std::vector<T> to_vector() const {
-    auto items = detail::list_items_encoded(svc_);
-    std::vector<T> result;
-    result.reserve(items.size());
-    for (auto& x : items)
-      result.push_back(detail::decode_one<T>(x));
-    return result;
+    return detail::decode_each<T>(detail::list_items_encoded(svc_));
   }
 
   void clear() const {

@@ -25,13 +25,13 @@ namespace actorpool {
 
 namespace detail {
 
-/// Whether handle `T` tells its service id through `ref().id()`.
+/// Whether handle `T` has a lock of its own besides its service (`value`,
+/// `array`).
 template <class T, class = void>
-struct has_sync_ref : std::false_type {};
+struct has_lock : std::false_type {};
 
 template <class T>
-struct has_sync_ref<T,
-                    std::void_t<decltype(std::declval<const T&>().ref().id())>>
+struct has_lock<T, std::void_t<decltype(std::declval<const T&>().get_lock())>>
   : std::true_type {};
 
 } // namespace detail
@@ -50,15 +50,15 @@ struct has_sync_ref<T,
 /// stops them all at once. After `shutdown()`, calls on its objects fail
 /// with `bad_argument` ("the service was destroyed"), calls still waiting
 /// (a `get` on a managed queue) fail with `eof_error`, and the factories
-/// throw `state_error`. Destroying the manager does not stop objects that
-/// handles still use (unlike Python, where proxies break with the manager).
-/// Primitives whose handle does not expose its service (`semaphore`,
-/// `event`, `condition`, `barrier`, `value`, `array` for now) are only
-/// released by `shutdown()`: they stop when their last handle is gone.
+/// throw `state_error`. A condition made on a lock of your own
+/// (`condition(l)`) does not stop that lock. Destroying the manager does not
+/// stop objects that handles still use (unlike Python, where proxies break
+/// with the manager).
 ///
 /// Use it in the parent process (a manager made in a worker fails at its
 /// first factory call). Copies share the group. Each factory call spawns one
-/// actor (a few µs); calls on the objects cost what their classes say.
+/// actor (a few µs; `value` and `array` two: the cell and its lock); calls
+/// on the objects cost what their classes say.
 class manager {
 public:
   /// A running manager with no objects yet.
@@ -101,62 +101,62 @@ public:
 
   /// A new lock (Python: `m.Lock()`).
   actorpool::lock lock() {
-    return adopt_primitive(actorpool::lock{});
+    return adopt(actorpool::lock{});
   }
 
   /// A new recursive lock (Python: `m.RLock()`).
   actorpool::rlock rlock() {
-    return adopt_primitive(actorpool::rlock{});
+    return adopt(actorpool::rlock{});
   }
 
   /// A new semaphore (Python: `m.Semaphore(value)`).
   actorpool::semaphore semaphore(int64_t value = 1) {
-    return adopt_primitive(actorpool::semaphore{value});
+    return adopt(actorpool::semaphore{value});
   }
 
   /// A new bounded semaphore (Python: `m.BoundedSemaphore(value)`).
   actorpool::bounded_semaphore bounded_semaphore(int64_t value = 1) {
-    return adopt_primitive(actorpool::bounded_semaphore{value});
+    return adopt(actorpool::bounded_semaphore{value});
   }
 
   /// A new event (Python: `m.Event()`).
   actorpool::event event() {
-    return adopt_primitive(actorpool::event{});
+    return adopt(actorpool::event{});
   }
 
   /// A new condition with its own lock (Python: `m.Condition()`).
   actorpool::condition condition() {
-    return adopt_primitive(actorpool::condition{});
+    return adopt(actorpool::condition{});
   }
 
   /// A new condition using `l` (Python: `m.Condition(lock)`).
   template <class Lock>
   actorpool::condition condition(const Lock& l) {
-    return adopt_primitive(actorpool::condition{l});
+    return adopt(actorpool::condition{l}, false);
   }
 
   /// A new barrier for `parties` (Python: `m.Barrier(parties)`).
   actorpool::barrier barrier(int parties) {
-    return adopt_primitive(actorpool::barrier{parties});
+    return adopt(actorpool::barrier{parties});
   }
 
   /// A new shared value (Python: `m.Value(typecode, value)`).
   template <class T>
   actorpool::value<T> value(T x = T{}) {
-    return adopt_primitive(actorpool::value<T>{std::move(x)});
+    return adopt(actorpool::value<T>{std::move(x)});
   }
 
   /// A new shared array of `n` default values (Python: `m.Array(typecode,
   /// n)`).
   template <class T>
   actorpool::array<T> array(size_t n) {
-    return adopt_primitive(actorpool::array<T>{n});
+    return adopt(actorpool::array<T>{n});
   }
 
   /// A new shared array holding `xs` (Python: `m.Array(typecode, xs)`).
   template <class T>
   actorpool::array<T> array(const std::vector<T>& xs) {
-    return adopt_primitive(actorpool::array<T>{xs});
+    return adopt(actorpool::array<T>{xs});
   }
 
   /// Stops every object made by this manager (see the class comment);
@@ -170,31 +170,20 @@ public:
   size_t size() const;
 
 private:
-  /// Creates the service of `h` now and adds it to the group.
+  /// Creates the services of `h` now and adds the object to the group;
+  /// `shutdown()` stops them if `owned`.
   template <class Handle>
-  Handle adopt(Handle h) {
-    adopt_service(h.service());
+  Handle adopt(Handle h, bool owned = true) {
+    std::vector<detail::lazy_service> services;
+    if (owned)
+      services.push_back(h.service());
+    if constexpr (detail::has_lock<Handle>::value)
+      services.push_back(h.get_lock().service());
+    add(std::move(services));
     return h;
   }
 
-  /// Creates the services of primitive `h` now (by encoding it) and keeps
-  /// a copy; remembers its service id when the handle tells it.
-  template <class Handle>
-  Handle adopt_primitive(Handle h) {
-    check_running();
-    detail::encode_value(h); // creates the service(s) in this process
-    uint64_t id = 0;
-    if constexpr (detail::has_sync_ref<Handle>::value)
-      id = h.ref().id();
-    keep(std::make_shared<const Handle>(h), id);
-    return h;
-  }
-
-  void adopt_service(const detail::lazy_service& svc);
-
-  void check_running() const;
-
-  void keep(std::shared_ptr<const void> handle, uint64_t id);
+  void add(std::vector<detail::lazy_service> services);
 
   struct group;
 

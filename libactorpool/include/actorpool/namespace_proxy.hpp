@@ -20,22 +20,21 @@ namespace actorpool {
 class namespace_proxy {
 public:
   /// A new, empty namespace of its own (created on first use, in the parent).
-  namespace_proxy() : svc_(detail::make_dict_service, 0) {
+  namespace_proxy() : svc_(detail::make_dict_service()) {
     // nop
   }
 
   /// Sets attribute `name` to `x`.
   template <class T>
   void set(const std::string& name, const T& x) const {
-    detail::dict_store(svc_, detail::encode_value(name),
-                       detail::encode_value(x));
+    detail::dict_store(svc_, detail::encode(name), detail::encode(x));
   }
 
   /// Returns attribute `name` as a `T`.
   template <class T>
   T get(const std::string& name) const {
     auto x = detail::dict_lookup(svc_, detail::dict_ops::get,
-                                 detail::encode_value(name));
+                                 detail::encode(name));
     if (!x)
       throw_missing(name);
     return detail::decode_one<T>(*x);
@@ -43,21 +42,19 @@ public:
 
   bool contains(const std::string& name) const {
     return detail::dict_test(svc_, detail::dict_ops::contains,
-                             detail::encode_value(name));
+                             detail::encode(name));
   }
 
   /// Removes attribute `name`; returns whether it was there.
   bool erase(const std::string& name) const {
     return detail::dict_test(svc_, detail::dict_ops::erase,
-                             detail::encode_value(name));
+                             detail::encode(name));
   }
 
   /// The attribute names in the order they were first set.
   std::vector<std::string> names() const {
-    std::vector<std::string> result;
-    for (auto& key : detail::dict_dump(svc_, detail::dict_ops::keys))
-      result.push_back(detail::decode_one<std::string>(key));
-    return result;
+    return detail::decode_each<std::string>(
+      detail::dict_dump(svc_, detail::dict_ops::keys));
   }
 
   const detail::lazy_service& service() const noexcept {

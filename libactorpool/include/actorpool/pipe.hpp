@@ -14,7 +14,7 @@ namespace actorpool {
 /// for the semantics, what a dead peer means, and costs.
 template <class T>
 std::pair<connection<T>, connection<T>> pipe(bool duplex = true) {
-  auto svc = detail::lazy_service{detail::make_pipe_service, duplex ? 1u : 0u};
+  auto svc = detail::make_pipe_service(duplex);
   svc.id(); // create it now, in this process
   uint8_t first = duplex ? 3 : 1;
   uint8_t second = duplex ? 3 : 2;

@@ -96,11 +96,18 @@ public:
   void kill();
 
   /// Releases the resources of an ended process; throws `state_error` while
-  /// it runs. The object can no longer be used afterwards.
+  /// it runs. Afterwards every member function but `close` (which does
+  /// nothing again) and `name` throws `state_error` (Python: `ValueError`).
   void close();
 
 private:
   struct impl;
+
+  /// Throws `state_error` once closed.
+  void check_open() const;
+
+  /// Started and not yet ended (also once closed).
+  bool running() const;
 
   void init(const std::string& task, std::string args);
 

@@ -10,10 +10,10 @@
 
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/fwd.hpp>
 
-#include "internal/sync_service.hpp"
+#include "internal/service_actor.hpp"
+#include "internal/service_state.hpp"
 
 namespace actorpool::detail {
 
@@ -23,7 +23,8 @@ using action_done_atom = caf::atom_constant<caf::atom("actiondone")>;
 
 /// Operations (payload -> reply payload):
 enum barrier_op : uint8_t {
-  /// int64 timeout_ns (-1 forever, `barrier_default_timeout`) -> int32 index
+  /// int64 timeout_ns (`wait_forever`, `barrier_default_timeout`) -> int32
+  /// index
   /// of arrival, or an `errc::broken_barrier` error.
   barrier_wait = 1,
   /// () -> ().
@@ -50,25 +51,21 @@ struct barrier_config {
   bool detach_action = true;
 };
 
-struct barrier_waiter {
-  uint64_t id = 0;
-  client_key client;
-  reply_promise rp;
-  int64_t timeout = -1;
+struct barrier_waiter : waiter {
+  int64_t timeout = wait_forever;
 };
 
 /// The barrier's state; methods answer calls (see `barrier_op`).
-class barrier_state {
+class barrier_state : public service_state {
 public:
   static inline const char* name = "actorpool.barrier";
 
   void init(caf::event_based_actor* self, barrier_config cfg) {
-    self_ = self;
+    attach(self);
     cfg_ = std::move(cfg);
   }
 
-  caf::result<std::string> on_call(client_key c, uint8_t op,
-                                   const std::string& payload);
+  service_result on_call(client_id c, uint8_t op, const std::string& payload);
 
   void on_timer(uint64_t id);
 
@@ -82,7 +79,7 @@ public:
 private:
   enum class phase { filling, running_action, broken };
 
-  caf::result<std::string> wait(client_key c, int64_t timeout);
+  service_result wait(client_id c, int64_t timeout);
 
   /// Counts `w` in the current generation.
   void admit(barrier_waiter w);
@@ -100,14 +97,12 @@ private:
   /// Admits the callers that arrived while the action ran.
   void admit_pending();
 
-  caf::event_based_actor* self_ = nullptr;
   barrier_config cfg_;
   phase phase_ = phase::filling;
   std::vector<barrier_waiter> arrived_;
   /// Arrived while the action of the previous generation ran.
   std::deque<barrier_waiter> pending_;
   uint64_t generation_ = 0;
-  uint64_t next_id_ = 1;
 };
 
 caf::actor spawn_barrier_service(caf::actor_system& sys, barrier_config cfg);

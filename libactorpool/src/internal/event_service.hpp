@@ -7,10 +7,10 @@
 #include <string>
 
 #include <caf/actor.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/fwd.hpp>
 
-#include "internal/sync_service.hpp"
+#include "internal/service_actor.hpp"
+#include "internal/service_state.hpp"
 
 namespace actorpool::detail {
 
@@ -22,30 +22,23 @@ enum event_op : uint8_t {
   event_clear = 2,
   /// () -> bool.
   event_is_set = 3,
-  /// int64 timeout_ns (-1 forever) -> bool (the flag when it returns).
+  /// int64 timeout_ns (`wait_forever`) -> bool (the flag when it returns).
   event_wait = 4,
   /// () -> uint32 waiters.
   event_describe = 5,
 };
 
-struct event_waiter {
-  uint64_t id = 0;
-  client_key client;
-  reply_promise rp;
-};
-
 /// The event's state; methods answer calls (see `event_op`).
-class event_state {
+class event_state : public service_state {
 public:
   static inline const char* name = "actorpool.event";
 
   void init(caf::event_based_actor* self, bool flag) {
-    self_ = self;
+    attach(self);
     flag_ = flag;
   }
 
-  caf::result<std::string> on_call(client_key c, uint8_t op,
-                                   const std::string& payload);
+  service_result on_call(client_id c, uint8_t op, const std::string& payload);
 
   void on_timer(uint64_t id);
 
@@ -54,15 +47,13 @@ public:
   void on_exit();
 
 private:
-  caf::result<std::string> wait(client_key c, int64_t timeout);
+  service_result wait(client_id c, int64_t timeout);
 
   /// Sets the flag and wakes every waiter.
   void set();
 
-  caf::event_based_actor* self_ = nullptr;
   bool flag_ = false;
-  std::deque<event_waiter> waiters_;
-  uint64_t next_id_ = 1;
+  std::deque<waiter> waiters_;
 };
 
 /// Spawns an event service whose flag starts as `flag`.

@@ -11,19 +11,20 @@
 #include <string>
 
 #include <caf/actor.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/fwd.hpp>
 
-#include "internal/sync_service.hpp"
+#include "internal/acquire_protocol.hpp"
+#include "internal/service_actor.hpp"
+#include "internal/service_state.hpp"
 
 namespace actorpool::detail {
 
 /// Operations (payload -> reply payload):
 enum mutex_op : uint8_t {
-  /// int64 timeout_ns (-1 forever, 0 try) -> uint8 `acquire_status`.
-  mutex_acquire = 1,
+  /// int64 timeout_ns (`wait_forever`, 0 try) -> uint8 `acquire_status`.
+  mutex_acquire = op_acquire,
   /// () -> ().
-  mutex_release = 2,
+  mutex_release = op_release,
   /// uint64 condition, int64 timeout_ns -> uint8: bit 0 set when notified
   /// (false: timed out), bit 1 set when the lock was reacquired from a
   /// process that died.
@@ -36,10 +37,7 @@ enum mutex_op : uint8_t {
 };
 
 /// A caller waiting for the lock, or waiting on a condition.
-struct mutex_waiter {
-  uint64_t id = 0;
-  client_key client;
-  reply_promise rp;
+struct mutex_waiter : waiter {
   /// Recursion count restored when granted (a condition wait saves it).
   uint32_t count = 1;
   /// A condition wait that reacquires the lock (answers `mutex_wait`).
@@ -49,17 +47,16 @@ struct mutex_waiter {
 };
 
 /// The lock's state; methods answer calls (see `mutex_op`).
-class mutex_state {
+class mutex_state : public service_state {
 public:
   static inline const char* name = "actorpool.lock";
 
   void init(caf::event_based_actor* self, bool recursive) {
-    self_ = self;
+    attach(self);
     recursive_ = recursive;
   }
 
-  caf::result<std::string> on_call(client_key c, uint8_t op,
-                                   const std::string& payload);
+  service_result on_call(client_id c, uint8_t op, const std::string& payload);
 
   void on_timer(uint64_t id);
 
@@ -70,22 +67,22 @@ public:
   void on_exit();
 
 private:
-  caf::result<std::string> acquire(client_key c, int64_t timeout);
+  service_result acquire(client_id c, int64_t timeout);
 
-  caf::result<std::string> release(client_key c);
+  service_result release(client_id c);
 
-  caf::result<std::string> describe() const;
-
-  // Defined in condition.cpp.
-  caf::result<std::string> wait(client_key c, uint64_t cond, int64_t timeout);
+  service_result describe() const;
 
   // Defined in condition.cpp.
-  caf::result<std::string> notify(client_key c, uint64_t cond, uint32_t n);
+  service_result wait(client_id c, uint64_t cond, int64_t timeout);
+
+  // Defined in condition.cpp.
+  service_result notify(client_id c, uint64_t cond, uint32_t n);
 
   // Defined in condition.cpp: a condition waiter timed out.
   bool time_out_condition_waiter(uint64_t id);
 
-  bool owned_by(client_key c) const {
+  bool owned_by(client_id c) const {
     return owner_ && *owner_ == c;
   }
 
@@ -94,15 +91,13 @@ private:
 
   void grant(mutex_waiter& w);
 
-  caf::event_based_actor* self_ = nullptr;
   bool recursive_ = false;
-  std::optional<client_key> owner_;
+  std::optional<client_id> owner_;
   uint32_t count_ = 0;
   /// The last owner died; the next grant reports it.
   bool abandoned_ = false;
   std::deque<mutex_waiter> queue_;
   std::map<uint64_t, std::deque<mutex_waiter>> conditions_;
-  uint64_t next_id_ = 1;
 };
 
 /// A `lock` service: released by anyone, not reentrant.

@@ -9,29 +9,24 @@
 #include <string>
 
 #include <caf/actor.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/fwd.hpp>
 
-#include "internal/sync_service.hpp"
+#include "internal/acquire_protocol.hpp"
+#include "internal/service_actor.hpp"
+#include "internal/service_state.hpp"
 
 namespace actorpool::detail {
 
 /// Operations (payload -> reply payload):
 enum semaphore_op : uint8_t {
-  /// int64 timeout_ns (-1 forever, 0 try) -> uint8 `acquire_status`.
-  semaphore_acquire = 1,
+  /// int64 timeout_ns (`wait_forever`, 0 try) -> uint8 `acquire_status`.
+  semaphore_acquire = op_acquire,
   /// () -> ().
-  semaphore_release = 2,
+  semaphore_release = op_release,
   /// () -> int64 value.
   semaphore_value = 3,
   /// () -> uint32 units held by processes, uint32 blocked acquirers.
   semaphore_describe = 4,
-};
-
-struct semaphore_waiter {
-  uint64_t id = 0;
-  client_key client;
-  reply_promise rp;
 };
 
 /// The semaphore's state; methods answer calls (see `semaphore_op`).
@@ -42,19 +37,18 @@ struct semaphore_waiter {
 /// units come back and are marked abandoned: whoever takes an abandoned unit
 /// is told its owner died. For a bounded semaphore this keeps `value + units
 /// held == bound`, so a dead process can never push it over its bound.
-class semaphore_state {
+class semaphore_state : public service_state {
 public:
   static inline const char* name = "actorpool.semaphore";
 
   /// `bounded`: releases beyond `value` are errors.
   void init(caf::event_based_actor* self, int64_t value, bool bounded) {
-    self_ = self;
+    attach(self);
     value_ = value;
     bound_ = bounded ? value : -1;
   }
 
-  caf::result<std::string> on_call(client_key c, uint8_t op,
-                                   const std::string& payload);
+  service_result on_call(client_id c, uint8_t op, const std::string& payload);
 
   void on_timer(uint64_t id);
 
@@ -63,16 +57,15 @@ public:
   void on_exit();
 
 private:
-  caf::result<std::string> acquire(client_key c, int64_t timeout);
+  service_result acquire(client_id c, int64_t timeout);
 
-  caf::result<std::string> release(client_key c);
+  service_result release(client_id c);
 
   /// Takes a unit for `c` (value_ > 0); returns the `acquire_status`.
-  uint8_t take(client_key c);
+  uint8_t take(client_id c);
 
   void grant_waiters();
 
-  caf::event_based_actor* self_ = nullptr;
   int64_t value_ = 0;
   /// -1: unbounded.
   int64_t bound_ = -1;
@@ -81,8 +74,7 @@ private:
   /// Units that came back from dead processes and were not taken yet
   /// (never more than `value_`).
   int64_t abandoned_ = 0;
-  std::deque<semaphore_waiter> queue_;
-  uint64_t next_id_ = 1;
+  std::deque<waiter> queue_;
 };
 
 /// Spawns a semaphore service starting at `value` (>= 0).

@@ -11,8 +11,9 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
-#include "actorpool/value.hpp"
-#include "internal/sync_service.hpp"
+#include "actorpool/detail/shared_cell.hpp"
+#include "internal/service_actor.hpp"
+#include "internal/service_state.hpp"
 
 namespace actorpool::detail {
 
@@ -35,34 +36,36 @@ enum cell_op : uint8_t {
   cell_update = 7,
 };
 
-/// The cell's state; methods answer calls (see `cell_op`).
-class cell_state {
+/// The cell's state; methods answer calls (see `cell_op`). Nothing waits and
+/// nothing is held between calls, so dead clients change nothing.
+class cell_state : public service_state {
 public:
   static inline const char* name = "actorpool.shared_cell";
 
-  void init(std::vector<std::string> elements, const cell_ops* ops) {
+  void init(caf::event_based_actor* self, std::vector<std::string> elements,
+            const cell_ops* ops) {
+    attach(self);
     elements_ = std::move(elements);
     ops_ = ops;
   }
 
-  caf::result<std::string> on_call(uint8_t op, const std::string& payload);
+  service_result on_call(client_id c, uint8_t op, const std::string& payload);
 
 private:
-  caf::result<std::string> get(uint64_t i) const;
+  service_result get(uint64_t i) const;
 
-  caf::result<std::string> set(uint64_t i, std::string& x);
+  service_result set(uint64_t i, std::string& x);
 
   /// `cell_fetch_add` and `cell_update` (unknown ops are errors).
-  caf::result<std::string> read_modify_write(uint8_t op, decoder& src);
+  service_result read_modify_write(uint8_t op, decoder& src);
 
-  caf::result<std::string> get_range(uint64_t first, uint64_t last) const;
+  service_result get_range(uint64_t first, uint64_t last) const;
 
-  caf::result<std::string> set_range(uint64_t first,
-                                     std::vector<std::string>& xs);
+  service_result set_range(uint64_t first, std::vector<std::string>& xs);
 
-  caf::result<std::string> fetch_add(uint64_t i, const std::string& delta);
+  service_result fetch_add(uint64_t i, const std::string& delta);
 
-  caf::result<std::string> update(uint64_t i, const std::string& task);
+  service_result update(uint64_t i, const std::string& task);
 
   /// An error unless `i` is a valid index.
   caf::error check(uint64_t i) const;

@@ -232,6 +232,17 @@ void encode_into(std::string& out, Ts&... xs) {
   }
 }
 
+/// The encodings of `xs` one after another, in a new string (a call's
+/// payload, a reply, a stored item); throws `codec_failure` on error.
+/// Serialization only reads the values, hence the casts.
+template <class... Ts>
+std::string encode(const Ts&... xs) {
+  std::string out;
+  if constexpr (sizeof...(Ts) > 0)
+    encode_into(out, const_cast<Ts&>(xs)...);
+  return out;
+}
+
 /// Appends the encoding of every element of tuple `xs` to `out`.
 template <class Tuple>
 void encode_tuple(std::string& out, Tuple& xs) {
@@ -286,6 +297,25 @@ T decode_one(const std::string& buf) {
   decoder src{buf};
   src.read(result);
   src.expect_end();
+  return result;
+}
+
+/// The encoding of every element of `xs`, each on its own.
+template <class Range>
+std::vector<std::string> encode_each(const Range& xs) {
+  std::vector<std::string> result;
+  for (auto& x : xs)
+    result.push_back(encode(x));
+  return result;
+}
+
+/// Every element of `xs` decoded as a `T` (see `decode_one`).
+template <class T>
+std::vector<T> decode_each(const std::vector<std::string>& xs) {
+  std::vector<T> result;
+  result.reserve(xs.size());
+  for (auto& x : xs)
+    result.push_back(decode_one<T>(x));
   return result;
 }
 

@@ -20,6 +20,14 @@ struct client_id {
   uint64_t thread = 0;
 };
 
+inline bool operator==(const client_id& x, const client_id& y) noexcept {
+  return x.pid == y.pid && x.thread == y.thread;
+}
+
+inline bool operator!=(const client_id& x, const client_id& y) noexcept {
+  return !(x == y);
+}
+
 /// The calling thread as a service client.
 client_id this_client();
 
@@ -34,11 +42,8 @@ std::string call_service(uint64_t id, service_op op, std::string payload);
 
 /// Typed convenience: encodes `xs` as the payload and decodes an `R`.
 template <class R, class... Ts>
-R call_service_as(uint64_t id, service_op op, Ts... xs) {
-  std::string payload;
-  if constexpr (sizeof...(Ts) > 0)
-    encode_into(payload, xs...);
-  auto reply = call_service(id, op, std::move(payload));
+R call_service_as(uint64_t id, service_op op, const Ts&... xs) {
+  auto reply = call_service(id, op, encode(xs...));
   if constexpr (std::is_void_v<R>)
     return;
   else

@@ -1,0 +1,27 @@
+#pragma once
+
+// The operations the lock, rlock and semaphore services share, so that one
+// handle type (`acquirable`) serves them all.
+
+#include <cstdint>
+
+namespace actorpool::detail {
+
+/// Operations (payload -> reply payload):
+enum acquire_op : uint8_t {
+  /// int64 timeout_ns (`wait_forever`, 0 try) -> uint8 `acquire_status`.
+  op_acquire = 1,
+  /// () -> ().
+  op_release = 2,
+};
+
+/// What an `op_acquire` answers: one byte.
+enum acquire_status : uint8_t {
+  /// Not acquired: non-blocking call or timeout.
+  not_acquired = 0,
+  acquired = 1,
+  /// Acquired, taking over what a process that died held.
+  acquired_owner_died = 2,
+};
+
+} // namespace actorpool::detail

@@ -1,0 +1,57 @@
+#pragma once
+
+// Helpers of the tests that share objects between processes: naming the
+// instances of a test over 1, 2 and 4 workers, timing a call, and running
+// `process`es to the end.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "actorpool/pool_options.hpp"
+#include "actorpool/process.hpp"
+#include "support/leak_check.hpp"
+
+namespace actorpool::test {
+
+/// Python's TIMEOUT1 and TIMEOUT2 (in _test_multiprocessing.py), shorter.
+constexpr std::chrono::milliseconds timeout1{100};
+constexpr std::chrono::milliseconds timeout2{250};
+
+/// A generous bound for calls that must not block for long.
+constexpr std::chrono::seconds patience{30};
+
+/// Throws `std::logic_error` unless `ok`: a failed check inside a task or
+/// process (which then fails, or exits with 1).
+void check(bool ok, const char* what);
+
+/// "workers_<n>": the instance names of a test over `n` workers.
+std::string worker_name(const ::testing::TestParamInfo<int>& info);
+
+/// Base fixture over 1, 2 and 4 workers whose pools keep one task in flight
+/// per worker (`window(1)`), so that concurrent tasks run in different
+/// workers.
+class spread_test_p : public process_test_p {
+protected:
+  pool_options opts() const {
+    return pool_options{}.processes(workers()).window(1);
+  }
+};
+
+/// The wall time `f()` takes.
+template <class F>
+std::chrono::duration<double, std::milli> elapsed(F f) {
+  auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::steady_clock::now() - start;
+}
+
+/// Joins every process; returns how many did not exit with 0.
+int join_all(std::vector<process>& ps);
+
+/// Starts every process, then joins them; returns how many failed.
+int run_all(std::vector<process>& ps);
+
+} // namespace actorpool::test
