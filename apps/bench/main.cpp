@@ -28,6 +28,7 @@
 //                        once all are ready); latency_us = construction time,
 //                        tasks = the worker count; shutdown is not timed
 //   lock_roundtrip, queue_put_get  see workloads_ipc.hpp
+//   early_termination, stop_latency  see workloads_stop.hpp
 //
 // `--compare-python` then runs python_mp_bench.py (the same workloads with
 // multiprocessing.Pool and the "fork" start method, Python's default on
@@ -51,6 +52,7 @@
 #include "report.hpp"
 #include "workloads.hpp"
 #include "workloads_ipc.hpp"
+#include "workloads_stop.hpp"
 
 namespace {
 
@@ -61,6 +63,7 @@ using namespace bench;
 std::vector<workload> selected_workloads(const options& opts) {
   auto every = all_workloads();
   every.insert(every.end(), ipc_workloads().begin(), ipc_workloads().end());
+  every.insert(every.end(), stop_workloads().begin(), stop_workloads().end());
   if (opts.only.empty())
     return every;
   for (auto& w : every)

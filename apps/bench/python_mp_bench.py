@@ -218,6 +218,54 @@ def run_queue_put_get(cfg, name, n):
     emit(name, 2, n, median_of_runs(cfg, name, run))
 
 
+def sleep_then_check(p, target):
+    """The task of early_termination: sleep 1 ms, then say whether p is the
+    target."""
+    time.sleep(0.001)
+    return p == target
+
+
+def search_once(cfg, name, inputs, target):
+    """The seeds' pattern: an apply_async per input, get() in input order,
+    terminate() at the first True. Returns the time to the match and the
+    time terminate() and join() took; the pool start is not timed."""
+    ctx = multiprocessing.get_context(START_METHOD)
+    pool = ctx.Pool(cfg.workers)
+    check(not pool.apply(sleep_then_check, (-1, target)), name, "warm-up")
+    start = time.perf_counter()
+    results = [pool.apply_async(sleep_then_check, (p, target))
+               for p in range(inputs)]
+    match = next(i for i, r in enumerate(results) if r.get())
+    found = time.perf_counter() - start
+    stop_start = time.perf_counter()
+    pool.terminate()
+    pool.join()
+    stop = time.perf_counter() - stop_start
+    check(match == target, name, "the match")
+    return found, stop
+
+
+def run_early_termination(cfg, name, n):
+    inputs, target = n
+    secs = median_of_runs(
+        cfg, name, lambda: search_once(cfg, name, inputs, target)[0])
+    emit(name, cfg.workers, target + 1, secs)
+
+
+def run_stop_latency(cfg, name, n):
+    inputs, target = n[0] // 10, n[1] // 10
+    stops = []
+
+    def run():
+        found, stop = search_once(cfg, name, inputs, target)
+        stops.append(stop)
+        return found
+
+    secs = median_of_runs(cfg, name, run)
+    emit(name, cfg.workers, target + 1, secs,
+         statistics.median(stops) * 1e6)
+
+
 # (name, function, size at full scale, size with --quick), in running order;
 # startup sizes are worker counts.
 WORKLOADS = [
@@ -230,6 +278,9 @@ WORKLOADS = [
     ("startup_8", run_startup, 8, 8),
     ("lock_roundtrip", run_lock_roundtrip, 2_000, 200),
     ("queue_put_get", run_queue_put_get, 10_000, 400),
+    ("early_termination", run_early_termination, (50_000, 10_000),
+     (2_000, 300)),
+    ("stop_latency", run_stop_latency, (50_000, 10_000), (2_000, 300)),
 ]
 
 

@@ -13,9 +13,10 @@
 //
 // Here the pool's coordinator does it: `find_first` reads the inputs as
 // workers free up, and when a result matches it drops the queued inputs,
-// cancels the running ones (the tasks sleep with `this_task::sleep_for`,
-// which returns when the task is cancelled) and reports the match. The pool
-// stays usable: a `map` runs right after.
+// cancels the running ones and reports the match. The pool stays usable: a
+// `map` runs right after. The tasks sleep like Python's `time.sleep`, so a
+// running one finishes its millisecond; with `--cooperative` they sleep
+// with `this_task::sleep_for`, which returns as soon as they are cancelled.
 //
 // Prints `match=<input> elapsed_s=<t> ideal_s=<t> started=<n>
 // beyond_match=<n> stop_ms=<t>`: ideal_s is (target + 1) tasks of the
@@ -25,7 +26,7 @@
 // running task was stopped.
 //
 // Usage: actorpool-early-termination [--workers N] [--tasks N]
-//                                    [--target N] [--plain-sleep]
+//                                    [--target N] [--cooperative]
 
 #include <chrono>
 #include <cstdio>
@@ -41,18 +42,18 @@ namespace {
 /// The task: sleep 1 ms, then say whether `p` is the target (set in every
 /// worker by the pool's initializer).
 long target = 10000;
-bool plain_sleep = false;
+bool cooperative = false;
 
-void configure(long t, bool plain) {
+void configure(long t, bool coop) {
   target = t;
-  plain_sleep = plain;
+  cooperative = coop;
 }
 
 void sleep_1ms() {
-  if (plain_sleep)
-    std::this_thread::sleep_for(std::chrono::milliseconds{1});
-  else
+  if (cooperative)
     actorpool::this_task::sleep_for(std::chrono::milliseconds{1});
+  else
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
 }
 
 bool is_target(long p) {
@@ -83,10 +84,10 @@ ACTORPOOL_TASK(square)
 int main(int argc, char** argv) {
   long workers = 2;
   long tasks = 50000;
-  bool plain = false;
+  bool coop = false;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--plain-sleep") == 0)
-      plain = true;
+    if (std::strcmp(argv[i], "--cooperative") == 0)
+      coop = true;
     else if (i + 1 < argc && std::strcmp(argv[i], "--workers") == 0)
       workers = std::atol(argv[++i]);
     else if (i + 1 < argc && std::strcmp(argv[i], "--tasks") == 0)
@@ -95,7 +96,7 @@ int main(int argc, char** argv) {
       target = std::atol(argv[++i]);
   }
   actorpool::pool p{actorpool::pool_options{}.processes(workers).initializer(
-    configure, target, plain)};
+    configure, target, coop)};
   double sleep_s = p.apply(mean_sleep, 200);
   actorpool::progress_bar bar{"searching"};
   auto opts = actorpool::find_options{}.on_progress(bar);
