@@ -67,7 +67,8 @@ void coordinator_core::complete_cancelled(worker_rec&, task_map::iterator i,
 void coordinator_core::on_deadline(worker_rec& w) {
   if (w.in_flight.empty())
     return;
-  auto i = tasks_.find(w.in_flight.front());
+  auto id = w.in_flight.front();
+  auto i = tasks_.find(id);
   if (i == tasks_.end() || i->second.cancelling
       || i->second.timeout.count() == 0)
     return;
@@ -80,42 +81,52 @@ void coordinator_core::on_deadline(worker_rec& w) {
   }
   ++counters_.timed_out;
   auto ms = std::to_string(t.timeout.count());
-  kill_worker(w,
+  kill_worker(w, id,
               make_error(errc::timeout,
                          "task ran longer than its timeout of " + ms + " ms"),
               "a task ran past its timeout of " + ms + " ms");
 }
 
+// A cancelled chunk that has not started is dropped by the worker at once;
+// one still there after the grace period is running: the worker dies. (It
+// need not be the first in the queue as the coordinator sees it: results of
+// earlier chunks may still be in the worker.)
 void coordinator_core::on_cancel_grace(worker_rec& w) {
-  if (w.in_flight.empty())
-    return;
-  auto i = tasks_.find(w.in_flight.front());
-  if (i == tasks_.end() || !i->second.cancelling)
-    return;
   auto now = env_.now();
-  auto end = i->second.cancelled_at + cfg_.cancel_grace;
-  if (now < end) {
-    env_.schedule(until(now, end), timer_kind::cancel_grace, w.id);
-    return;
+  std::optional<std::chrono::steady_clock::time_point> next;
+  for (auto id : w.in_flight) {
+    auto i = tasks_.find(id);
+    if (i == tasks_.end() || !i->second.cancelling)
+      continue;
+    auto end = i->second.cancelled_at + cfg_.cancel_grace;
+    if (now >= end) {
+      kill_worker(w, id, cancelled_error("cancelled"),
+                  "a cancelled task ran past the grace period");
+      return;
+    }
+    next = next ? std::min(*next, end) : end;
   }
-  kill_worker(w, cancelled_error("cancelled"),
-              "a cancelled task ran past the grace period");
+  if (next)
+    env_.schedule(until(now, *next), timer_kind::cancel_grace, w.id);
 }
 
-void coordinator_core::kill_worker(worker_rec& w, const caf::error& err,
+void coordinator_core::kill_worker(worker_rec& w, uint64_t guilty,
+                                   const caf::error& err,
                                    const std::string& why) {
   auto ids = std::move(w.in_flight);
   w.in_flight.clear();
   w.in_flight_bytes = 0;
+  w.isolated = false;
   w.state = worker_state::exiting;
   w.down_reason = why;
   ++counters_.workers_killed;
   env_.disconnect(w.id);
   env_.signal(w.pid, SIGKILL);
-  // Innocent chunks go back to the front of the queue, oldest first.
-  for (auto k = ids.size(); k-- > 1;) {
+  // The others go back to the front of the queue, oldest first, at no cost
+  // to their retry budget; cancelled ones end.
+  for (auto k = ids.size(); k-- > 0;) {
     auto i = tasks_.find(ids[k]);
-    if (i == tasks_.end())
+    if (i == tasks_.end() || ids[k] == guilty)
       continue;
     if (i->second.cancelling) {
       finish_erase(i, cancelled_error("cancelled"), {},
@@ -125,7 +136,7 @@ void coordinator_core::kill_worker(worker_rec& w, const caf::error& err,
     i->second.worker = 0;
     queue_.push_front(ids[k]);
   }
-  if (auto i = tasks_.find(ids.front()); i != tasks_.end()) {
+  if (auto i = tasks_.find(guilty); i != tasks_.end()) {
     if (i->second.cancelling)
       finish_erase(i, cancelled_error("cancelled"), {}, chunk_end::cancelled);
     else

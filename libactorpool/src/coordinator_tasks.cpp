@@ -84,7 +84,7 @@ size_t coordinator_core::window() const {
 }
 
 bool coordinator_core::has_room(const worker_rec& w) const {
-  if (w.state != worker_state::ready)
+  if (w.state != worker_state::ready || w.isolated)
     return false;
   if (w.in_flight.empty())
     return true;
@@ -93,12 +93,15 @@ bool coordinator_core::has_room(const worker_rec& w) const {
 }
 
 // The ready worker with the fewest chunks in flight, so that a few long tasks
-// spread over all workers before any worker gets a second one.
-coordinator_core::worker_rec* coordinator_core::pick_worker() {
+// spread over all workers before any worker gets a second one; for a chunk
+// that must run `alone`, an idle worker.
+coordinator_core::worker_rec* coordinator_core::pick_worker(bool alone) {
   worker_rec* best = nullptr;
   for (auto& kvp : workers_) {
     auto& w = kvp.second;
-    if (has_room(w) && (!best || w.in_flight.size() < best->in_flight.size()))
+    if (!has_room(w) || (alone && !w.in_flight.empty()))
+      continue;
+    if (!best || w.in_flight.size() < best->in_flight.size())
       best = &w;
   }
   return best;
@@ -119,9 +122,9 @@ void coordinator_core::dispatch() {
                                  std::string{"result abandoned"}));
       continue;
     }
-    auto w = pick_worker();
+    auto w = pick_worker(i->second.suspect);
     if (w == nullptr)
-      break;
+      break; // a suspect at the head waits for an idle worker
     queue_.pop_front();
     auto& b = batches[w->id];
     assign(*w, id, i->second, b.first, b.second);
@@ -135,6 +138,7 @@ void coordinator_core::assign(worker_rec& w, uint64_t id, task_rec& t,
                               std::vector<task_msg>& batch,
                               size_t& batch_bytes) {
   t.worker = w.id;
+  w.isolated = t.suspect;
   w.in_flight.push_back(id);
   if (w.in_flight.size() == 1)
     front_changed(w);
@@ -145,7 +149,8 @@ void coordinator_core::assign(worker_rec& w, uint64_t id, task_rec& t,
     batch.clear();
     batch_bytes = 0;
   }
-  batch.push_back(task_msg{id, t.name, t.count, t.payload});
+  uint8_t flags = t.timeout.count() > 0 ? task_msg::flush_first : 0;
+  batch.push_back(task_msg{id, t.name, t.count, t.payload, flags});
   batch_bytes += t.payload.size();
   if (cfg_.max_tasks_per_child > 0 && w.assigned >= cfg_.max_tasks_per_child)
     retire(w);
@@ -162,6 +167,7 @@ void coordinator_core::on_results(uint64_t wid,
     else
       complete(*w, r);
   }
+  check_memory(*w);
   if (w->state == worker_state::retiring && w->in_flight.empty())
     begin_exit(*w);
   dispatch();
@@ -174,6 +180,8 @@ void coordinator_core::complete(worker_rec& w, result_msg& r) {
     return; // already failed or resubmitted elsewhere
   auto& t = i->second;
   remove_in_flight(w, r.id);
+  if (w.in_flight.empty())
+    w.isolated = false;
   w.in_flight_bytes -= std::min(w.in_flight_bytes, t.payload.size());
   if (t.cancelling || r.status == result_msg::not_started) {
     complete_cancelled(w, i, r);
@@ -260,6 +268,9 @@ pool_stats coordinator_core::stats() const {
   for (auto& kvp : workers_)
     if (kvp.second.state != worker_state::exiting)
       result.pids.push_back(kvp.second.pid);
+  for (auto& kvp : workers_)
+    if (kvp.second.state == worker_state::ready)
+      ++result.workers_ready;
   result.queued = queue_.size();
   result.in_flight = tasks_.size() - queue_.size();
   result.window = window();

@@ -1,6 +1,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "actorpool/detail/codec.hpp"
 #include "actorpool/errc.hpp"
@@ -23,6 +24,21 @@ std::chrono::milliseconds reap_delay(unsigned attempt) {
   return std::chrono::milliseconds{1u << std::min(attempt, 6u)};
 }
 
+/// Why the pool dropped a worker, for error messages; empty when the worker
+/// simply went away.
+std::string dropped_because(const std::string& reason) {
+  if (reason.empty() || reason == "connection closed"
+      || reason == "disconnected by the pool")
+    return {};
+  return " after it was dropped (" + reason + ")";
+}
+
+/// Whether a worker was dropped for what it sent.
+bool broke_protocol(const std::string& reason) {
+  return reason.rfind("protocol violation", 0) == 0
+         || reason.rfind("bad hello", 0) == 0;
+}
+
 } // namespace
 
 coordinator_env::~coordinator_env() {
@@ -31,6 +47,10 @@ coordinator_env::~coordinator_env() {
 
 std::chrono::steady_clock::time_point coordinator_env::now() const {
   return std::chrono::steady_clock::now();
+}
+
+void coordinator_env::warn(const std::string& what) {
+  std::fprintf(stderr, "actorpool: %s\n", what.c_str());
 }
 
 void coordinator_core::start() {
@@ -121,6 +141,21 @@ void coordinator_core::retire(worker_rec& w) {
     start_worker();
 }
 
+void coordinator_core::check_memory(worker_rec& w) {
+  constexpr auto interval = std::chrono::milliseconds{10};
+  if (cfg_.max_worker_memory == 0 || w.state != worker_state::ready)
+    return;
+  auto now = env_.now();
+  if (now - w.memory_checked < interval)
+    return;
+  w.memory_checked = now;
+  auto rss = env_.resident_bytes(w.pid);
+  if (!rss || *rss <= cfg_.max_worker_memory)
+    return;
+  ++counters_.workers_recycled;
+  retire(w);
+}
+
 void coordinator_core::begin_exit(worker_rec& w) {
   if (w.state == worker_state::exiting)
     return;
@@ -134,6 +169,9 @@ void coordinator_core::on_down(uint64_t wid, const std::string& reason) {
     return;
   if (w->down_reason.empty())
     w->down_reason = reason;
+  if (broke_protocol(w->down_reason))
+    env_.warn("dropped worker " + std::to_string(w->pid) + ": "
+              + w->down_reason);
   w->down_at = env_.now();
   try_reap(*w);
 }
@@ -211,25 +249,40 @@ void coordinator_core::on_exit(uint64_t wid, const exit_status& st) {
   maybe_finish();
 }
 
+// Which chunk killed the worker is only certain when it was the only one
+// there: the worker may have finished the first ones and died before their
+// results went out. So a lone chunk uses up one of its retries; chunks that
+// died together use up nothing, but become suspects: each runs alone from
+// now on, and the next crash names the culprit. A poison task thus fails
+// after its budget, and the work around it never pays for it. Chunks that
+// were being cancelled end here.
 void coordinator_core::requeue_or_fail(worker_rec& w, const exit_status& st) {
-  std::vector<uint64_t> ids(w.in_flight.begin(), w.in_flight.end());
-  std::sort(ids.begin(), ids.end(), std::greater<>{});
-  for (auto id : ids) {
-    auto i = tasks_.find(id);
+  auto ids = std::move(w.in_flight);
+  w.in_flight.clear();
+  w.isolated = false;
+  bool alone = ids.size() == 1;
+  for (auto k = ids.size(); k-- > 0;) {
+    auto i = tasks_.find(ids[k]);
     if (i == tasks_.end())
       continue;
     auto& t = i->second;
     t.worker = 0;
-    if (++t.attempts <= cfg_.max_retries) {
-      queue_.push_front(id); // oldest first, ahead of newer work
-      continue;
+    if (t.cancelling) {
+      finish_erase(i, make_error(errc::cancelled, std::string{"cancelled"}),
+                   {}, k == 0 ? chunk_end::cancelled : chunk_end::never_started);
+    } else if (!alone || ++t.attempts <= cfg_.max_retries) {
+      t.suspect = t.suspect || !alone;
+      queue_.push_front(ids[k]); // oldest first, ahead of newer work
+    } else {
+      finish_erase(i, make_error(errc::worker_died,
+                                 "worker " + std::to_string(w.pid) + " "
+                                   + describe(st)
+                                   + dropped_because(w.down_reason)
+                                   + " while running this task ("
+                                   + std::to_string(t.attempts)
+                                   + " attempts)"));
     }
-    finish_erase(i, make_error(errc::worker_died,
-                               "worker " + std::to_string(w.pid) + " "
-                                 + describe(st) + " while running this task ("
-                                 + std::to_string(t.attempts) + " attempts)"));
   }
-  w.in_flight.clear();
 }
 
 // Before the pool was ever ready a start failure is final (the constructor

@@ -23,8 +23,17 @@ struct parent_broker_state {
   bool said_hello = false;
   int32_t pid = 0;
   bool down = false;
+  /// Counts the reads, to tell whether a frame cut short is still coming,
+  /// and whether a check for that is pending.
+  uint64_t reads = 0;
+  bool stall_check_pending = false;
   const char* name = "actorpool.parent_broker";
 };
+
+/// A worker writes each frame in one go: part of a frame and then silence
+/// for this long means the worker broke the protocol (or hangs inside a
+/// write), not that the rest is on its way.
+constexpr auto stall_limit = std::chrono::seconds{2};
 
 using parent_broker_actor = caf::io::stateful_broker<parent_broker_state>;
 
@@ -158,7 +167,31 @@ void on_data(parent_broker_actor* self, const caf::io::new_data_msg& msg) {
     report_down(self, "protocol violation: " + caf::to_string(err));
     self->close(st.hdl);
     self->quit();
+    return;
   }
+  ++st.reads;
+  if (st.reader.buffered() > 0 && !st.stall_check_pending) {
+    st.stall_check_pending = true;
+    self->delayed_send(self, stall_limit, stall_atom::value, st.reads);
+  }
+}
+
+// One check pending at a time: it looks again while data keeps coming.
+void on_stall_check(parent_broker_actor* self, uint64_t reads) {
+  auto& st = self->state;
+  st.stall_check_pending = false;
+  if (st.down || st.reader.buffered() == 0)
+    return;
+  if (reads != st.reads) { // more came meanwhile: look again later
+    st.stall_check_pending = true;
+    self->delayed_send(self, stall_limit, stall_atom::value, st.reads);
+    return;
+  }
+  report_down(self, "protocol violation: a frame cut short ("
+                      + std::to_string(st.reader.buffered())
+                      + " bytes, then nothing for 2 s)");
+  self->close(st.hdl);
+  self->quit();
 }
 
 caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
@@ -171,6 +204,7 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
   self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
   return {
     [=](const caf::io::new_data_msg& msg) { on_data(self, msg); },
+    [=](stall_atom, uint64_t reads) { on_stall_check(self, reads); },
     [=](tasks_atom, std::vector<task_msg>& batch) {
       write_frame(self, frame_kind::tasks, batch);
     },

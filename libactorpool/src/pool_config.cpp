@@ -39,6 +39,7 @@ pool_config make_pool_config(const pool_options& opts) {
   cfg.cancel_grace = opts.cancel_grace();
   cfg.task_timeout = opts.task_timeout();
   cfg.window = opts.window();
+  cfg.max_worker_memory = opts.max_worker_memory();
   cfg.max_retries = opts.max_retries();
   cfg.start_timeout = opts.start_timeout();
   if (!opts.initializer_name().empty())

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -210,6 +211,21 @@ std::string describe(const exit_status& st) {
     return "exited with code " + std::to_string(st.code);
   return "killed by signal " + std::to_string(-st.code) + " ("
          + strsignal(-st.code) + ")";
+}
+
+std::optional<size_t> resident_memory(int pid) {
+  char path[64];
+  std::snprintf(path, sizeof(path), "/proc/%d/statm", pid);
+  auto f = std::fopen(path, "r");
+  if (f == nullptr)
+    return std::nullopt;
+  unsigned long size = 0, resident = 0;
+  auto n = std::fscanf(f, "%lu %lu", &size, &resident);
+  std::fclose(f);
+  if (n != 2)
+    return std::nullopt;
+  return static_cast<size_t>(resident)
+         * static_cast<size_t>(sysconf(_SC_PAGESIZE));
 }
 
 void signal_process(int pid, int sig) {

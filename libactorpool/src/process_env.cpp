@@ -87,6 +87,10 @@ void process_env::client_gone(int pid) {
   notify_client_down(pid);
 }
 
+std::optional<size_t> process_env::resident_bytes(int pid) {
+  return resident_memory(pid);
+}
+
 const caf::actor* process_env::broker(uint64_t wid) const {
   auto i = brokers_.find(wid);
   return i == brokers_.end() ? nullptr : &i->second;

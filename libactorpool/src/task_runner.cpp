@@ -96,6 +96,8 @@ void flush(runner_actor* self) {
 // A task cancelled before it started was reported by the reader already.
 void run_one(runner_actor* self, const task_msg& t) {
   auto& st = self->state;
+  if ((t.flags & task_msg::flush_first) != 0)
+    flush(self);
   if (!st.board->start(t.id))
     return;
   if (!st.init_error.empty())

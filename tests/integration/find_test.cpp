@@ -204,12 +204,11 @@ TEST_P(find_test, an_unbounded_input_is_read_within_the_window) {
   ASSERT_TRUE(r.found());
   EXPECT_EQ(r.index(), 2000u);
   // Chunks read but not yet evaluated never exceed the window (plus the
-  // one being read). Results after the match may be evaluated before it
-  // (they finish out of order), so the input is read at most two windows
-  // past the match.
+  // one being read), however long the input. (How far past the match the
+  // input was read depends on how long the match itself took: other
+  // workers go on meanwhile.)
   EXPECT_LE(max_ahead.load(), 17);
   EXPECT_LE(pulled.load(), seen.load() + 17);
-  EXPECT_LE(pulled.load(), 2001 + 2 * 17);
 }
 
 TEST_P(find_test, a_task_error_ends_the_search) {

@@ -280,3 +280,144 @@ TEST(coordinator_stop, a_push_stream_is_never_pulled) {
   ASSERT_EQ(job->settlements.size(), 1u);
   EXPECT_TRUE(same_counts(job->settlements[0], 3, 0, 0));
 }
+
+// -- memory limit ----------------------------------------------------------------
+
+TEST(coordinator_memory, a_worker_over_the_limit_is_recycled_between_tasks) {
+  auto cfg = config(1, 2);
+  cfg.max_worker_memory = 100;
+  harness h{cfg};
+  h.start_ready();
+  auto job = h.submit(3);
+  h.env.rss[h.pid(1)] = 150;
+  h.ok(1, 1); // over the limit: no new work for worker 1
+  EXPECT_EQ(h.env.started, (std::vector<uint64_t>{1, 2})); // replacement
+  EXPECT_EQ(h.env.sent_to(1), (std::vector<uint64_t>{1, 2}));
+  EXPECT_TRUE(h.env.shutdowns.empty()); // it still holds task 2
+  h.ok(1, 2);
+  EXPECT_EQ(h.env.shutdowns, (std::vector<uint64_t>{1}));
+  h.hello(2);
+  EXPECT_EQ(h.env.sent_to(2), (std::vector<uint64_t>{3}));
+  EXPECT_EQ(h.core.stats().workers_recycled, 1u);
+}
+
+TEST(coordinator_memory, memory_is_looked_at_every_10_ms_at_most) {
+  auto cfg = config(1, 1);
+  cfg.max_worker_memory = 100;
+  harness h{cfg};
+  h.start_ready();
+  h.submit(3);
+  h.env.rss[h.pid(1)] = 50;
+  h.ok(1, 1);
+  h.env.rss[h.pid(1)] = 150;
+  h.ok(1, 2); // same instant: not looked at again
+  EXPECT_EQ(h.core.stats().workers_recycled, 0u);
+  h.env.advance(10ms);
+  h.ok(1, 3);
+  EXPECT_EQ(h.core.stats().workers_recycled, 1u);
+}
+
+TEST(coordinator_memory, no_limit_means_no_look) {
+  harness h{config(1, 1)};
+  h.start_ready();
+  h.submit(1);
+  h.env.rss[h.pid(1)] = size_t{1} << 40;
+  h.ok(1, 1);
+  EXPECT_EQ(h.core.stats().workers_recycled, 0u);
+}
+
+// -- blaming a crash -----------------------------------------------------------
+
+TEST(coordinator_blame, chunks_that_die_together_pay_nothing_and_run_alone) {
+  auto cfg = config(2, 3);
+  cfg.max_retries = 0;
+  harness h{cfg};
+  h.start_ready();
+  auto job = h.submit(4); // worker 1: 1, 3; worker 2: 2, 4
+  h.exit(1, -SIGKILL);
+  EXPECT_TRUE(job->failed.empty()); // nobody is to blame yet
+  h.hello(3);
+  EXPECT_EQ(h.env.sent_to(3), (std::vector<uint64_t>{1}));
+  h.exit(3, -SIGKILL); // chunk 1 alone: it is the culprit
+  ASSERT_EQ(job->failed.size(), 1u);
+  EXPECT_EQ(job->failed[0].first, 0u);
+  h.hello(4);
+  EXPECT_EQ(h.env.sent_to(4), (std::vector<uint64_t>{3}));
+  h.ok(4, 3);
+  h.ok(2, 2);
+  h.ok(2, 4);
+  EXPECT_EQ(job->delivered.size(), 3u);
+}
+
+TEST(coordinator_blame, a_poison_chunk_fails_and_its_neighbours_finish) {
+  auto cfg = config(1, 4);
+  harness h{cfg}; // max_retries 2
+  h.start_ready();
+  auto job = h.submit(4); // all four in worker 1; chunk 2 (id 3) is poison
+  h.exit(1, -SIGKILL);
+  uint64_t wid = 2;
+  h.hello(wid);
+  for (int round = 0;
+       round < 10 && job->failed.size() + job->delivered.size() < 4; ++round) {
+    auto before = h.env.batches.size();
+    auto sent = h.env.sent_to(wid);
+    ASSERT_FALSE(sent.empty());
+    auto id = sent.back();
+    if (id == 3) {
+      h.exit(wid, -SIGSEGV);
+      h.hello(++wid);
+    } else {
+      h.ok(wid, id);
+    }
+    // Suspects run one at a time: at most one new batch of one chunk.
+    ASSERT_LE(h.env.batches.size(), before + 1);
+    if (h.env.batches.size() == before + 1) {
+      EXPECT_EQ(h.env.batches.back().second.size(), 1u);
+    }
+  }
+  ASSERT_EQ(job->failed.size(), 1u);
+  EXPECT_EQ(job->failed[0].first, 2u);
+  EXPECT_NE(actorpool::render(job->failed[0].second).find("3 attempts"),
+            std::string::npos);
+  EXPECT_EQ(job->delivered.size(), 3u);
+}
+
+TEST(coordinator_blame, a_suspect_that_completes_clears_its_worker) {
+  harness h{config(1, 4)};
+  h.start_ready();
+  auto job = h.submit(2);
+  h.exit(1, -SIGKILL);
+  h.hello(2);
+  EXPECT_EQ(h.env.sent_to(2), (std::vector<uint64_t>{1}));
+  auto more = h.submit(2); // not suspects: they wait for the isolated worker
+  EXPECT_EQ(h.env.sent_to(2).size(), 1u);
+  h.ok(2, 1);
+  h.ok(2, 2);
+  EXPECT_EQ(h.env.sent_to(2), (std::vector<uint64_t>{1, 2, 3, 4}));
+}
+
+TEST(coordinator_timeout, timed_tasks_ask_for_earlier_results_first) {
+  harness h{config(1, 2)};
+  h.start_ready();
+  h.submit(1);
+  h.submit(1, 1, 50ms);
+  ASSERT_EQ(h.env.batches.size(), 2u);
+  EXPECT_EQ(h.env.batches[0].second[0].flags, 0);
+  EXPECT_EQ(h.env.batches[1].second[0].flags, task_msg::flush_first);
+}
+
+TEST(coordinator_cancel, a_stubborn_task_behind_unreported_results_is_killed) {
+  auto cfg = config(1, 3);
+  cfg.cancel_grace = 100ms;
+  harness h{cfg};
+  h.start_ready();
+  auto done = h.submit(1);  // finished in the worker, result not sent yet
+  auto stuck = h.submit(1); // running and deaf to the cancel
+  h.core.cancel(stuck);
+  h.env.advance(100ms);
+  h.core.on_timer(timer_kind::cancel_grace, 1);
+  EXPECT_TRUE(has_signal(h.env, h.pid(1), SIGKILL));
+  EXPECT_TRUE(done->failed.empty()); // it runs again elsewhere
+  h.hello(2);
+  EXPECT_EQ(h.env.sent_to(2), (std::vector<uint64_t>{1}));
+}

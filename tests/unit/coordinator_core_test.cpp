@@ -331,6 +331,10 @@ TEST(coordinator_core, killed_worker_work_is_requeued) {
   EXPECT_EQ(h.core.stats().queued, 2u);
   EXPECT_EQ(h.core.stats().workers_died, 1u);
   h.hello(3);
+  // They died together: each now runs alone, so a second crash is blamed
+  // on the right one.
+  EXPECT_EQ(h.env.sent_to(3), (std::vector<uint64_t>{1}));
+  h.ok(3, 1);
   EXPECT_EQ(h.env.sent_to(3), (std::vector<uint64_t>{1, 3}));
 }
 

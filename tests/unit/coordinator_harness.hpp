@@ -146,6 +146,22 @@ public:
     clock += d;
   }
 
+  std::vector<std::string> warnings;
+
+  /// What resident_bytes reports per pid (nothing: unknown).
+  std::map<int, size_t> rss;
+
+  std::optional<size_t> resident_bytes(int pid) override {
+    auto i = rss.find(pid);
+    if (i == rss.end())
+      return std::nullopt;
+    return i->second;
+  }
+
+  void warn(const std::string& what) override {
+    warnings.push_back(what);
+  }
+
   // -- helpers ----------------------------------------------------------------
 
   /// Ids of all tasks sent to `wid`, in order.

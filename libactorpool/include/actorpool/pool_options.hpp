@@ -69,6 +69,20 @@ public:
     return window_;
   }
 
+  /// Resident memory (bytes) above which a worker is replaced by a fresh
+  /// process between tasks (loky's leak guard): it takes no new work, ends
+  /// the tasks it holds, and exits; a replacement starts at once. Checked
+  /// as results arrive, at most every 10 ms per worker. 0 (default): no
+  /// limit.
+  pool_options& max_worker_memory(size_t bytes) {
+    max_worker_memory_ = bytes;
+    return *this;
+  }
+
+  size_t max_worker_memory() const noexcept {
+    return max_worker_memory_;
+  }
+
   /// How often a chunk is resubmitted after its worker died before it fails
   /// with `worker_died_error` (default 2).
   pool_options& max_retries(unsigned n) {
@@ -131,6 +145,7 @@ private:
   std::string initializer_name_;
   std::string initializer_args_;
   size_t window_ = 0;
+  size_t max_worker_memory_ = 0;
   unsigned max_retries_ = 2;
   std::chrono::milliseconds start_timeout_{10000};
   std::chrono::milliseconds cancel_grace_{100};

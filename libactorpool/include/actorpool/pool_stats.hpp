@@ -12,6 +12,8 @@ namespace actorpool {
 struct pool_stats {
   /// Process ids of the live workers (starting, ready or retiring).
   std::vector<int32_t> pids;
+  /// Workers ready for tasks right now.
+  uint64_t workers_ready = 0;
   /// Chunks ever accepted, completed successfully, failed.
   uint64_t submitted = 0;
   uint64_t completed = 0;
@@ -28,15 +30,19 @@ struct pool_stats {
   uint64_t workers_started = 0;
   uint64_t workers_died = 0;
   uint64_t workers_killed = 0;
+  /// Workers replaced for using more memory than `max_worker_memory`.
+  uint64_t workers_recycled = 0;
   /// Current number of chunks in flight allowed per worker.
   uint64_t window = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
-  return f(caf::meta::type_name("pool_stats"), x.pids, x.submitted, x.completed,
+  return f(caf::meta::type_name("pool_stats"), x.pids, x.workers_ready,
+           x.submitted, x.completed,
            x.failed, x.queued, x.in_flight, x.cancelled, x.timed_out,
-           x.workers_started, x.workers_died, x.workers_killed, x.window);
+           x.workers_started, x.workers_died, x.workers_killed,
+           x.workers_recycled, x.window);
 }
 
 } // namespace actorpool

@@ -25,6 +25,9 @@ struct pool_config {
   size_t processes = 1;
   /// 0: unlimited.
   size_t max_tasks_per_child = 0;
+  /// Resident memory above which a worker is recycled between tasks (0:
+  /// unlimited).
+  size_t max_worker_memory = 0;
   /// Chunks in flight per worker; 0: adapt to the measured task duration.
   size_t window = 0;
   size_t max_window = 256;
@@ -149,6 +152,9 @@ private:
     std::deque<uint64_t> in_flight;
     size_t in_flight_bytes = 0;
     size_t assigned = 0;
+    std::chrono::steady_clock::time_point memory_checked;
+    /// Runs a suspect chunk, and nothing else.
+    bool isolated = false;
     std::string down_reason;
     unsigned reap_attempts = 0;
     std::chrono::steady_clock::time_point down_at;
@@ -170,6 +176,9 @@ private:
     std::chrono::steady_clock::time_point started_at;
     /// Set once a cancel was sent to its worker.
     bool cancelling = false;
+    /// It was in a worker that died with other chunks: it runs alone until
+    /// it completes, so that a crash can be blamed on the right chunk.
+    bool suspect = false;
     std::chrono::steady_clock::time_point cancelled_at;
   };
 
@@ -202,7 +211,7 @@ private:
 
   void dispatch();
 
-  worker_rec* pick_worker();
+  worker_rec* pick_worker(bool alone);
 
   bool has_room(const worker_rec& w) const;
 
@@ -244,7 +253,7 @@ private:
   /// Kills a worker whose first chunk overran (`err`): that chunk ends
   /// with `err` (or as cancelled, if it was being cancelled), the others are
   /// queued again at no cost to their retry budget, and a replacement starts.
-  void kill_worker(worker_rec& w, const caf::error& err,
+  void kill_worker(worker_rec& w, uint64_t guilty, const caf::error& err,
                    const std::string& why);
 
   // -- workers (coordinator_workers.cpp) --------------------------------------
@@ -256,6 +265,9 @@ private:
   void on_init_result(worker_rec& w, const result_msg& r);
 
   void retire(worker_rec& w);
+
+  /// Retires `w` if its memory is over the limit (checked every 10 ms).
+  void check_memory(worker_rec& w);
 
   void begin_exit(worker_rec& w);
 

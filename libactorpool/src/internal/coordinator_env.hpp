@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -73,6 +74,13 @@ public:
 
   /// The coordinator's clock (tests substitute their own).
   virtual std::chrono::steady_clock::time_point now() const;
+
+  /// Resident memory of process `pid` in bytes; `nullopt` if unknown.
+  virtual std::optional<size_t> resident_bytes(int pid) = 0;
+
+  /// Something went wrong that no caller will hear of in full (a worker
+  /// broke the protocol): by default, one line on stderr.
+  virtual void warn(const std::string& what);
 };
 
 } // namespace actorpool::detail

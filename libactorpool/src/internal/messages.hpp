@@ -10,7 +10,7 @@ namespace actorpool::detail {
 
 /// Version of the frame protocol; a worker saying hello with another version
 /// is rejected.
-constexpr uint32_t protocol_version = 2;
+constexpr uint32_t protocol_version = 3;
 
 /// First byte of every frame body.
 enum class frame_kind : uint8_t {
@@ -50,15 +50,20 @@ typename Inspector::result_type inspect(Inspector& f, hello_msg& x) {
 
 /// One unit of work: `count` encoded argument tuples for task `name`.
 struct task_msg {
+  /// `flags`: report the results of earlier tasks before starting this one
+  /// (it has a timeout, whose clock the parent starts when they arrive).
+  static constexpr uint8_t flush_first = 1;
   uint64_t id = 0;
   std::string name;
   uint32_t count = 1;
   std::string payload;
+  uint8_t flags = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_msg& x) {
-  return f(caf::meta::type_name("task_msg"), x.id, x.name, x.count, x.payload);
+  return f(caf::meta::type_name("task_msg"), x.id, x.name, x.count, x.payload,
+           x.flags);
 }
 
 /// Outcome of one `task_msg`.

@@ -54,6 +54,10 @@ exit_status reap_blocking(int pid);
 /// Human-readable form: "exited with code 3", "killed by signal 9 (Killed)".
 std::string describe(const exit_status& st);
 
+/// Resident memory of process `pid` in bytes (from /proc), `nullopt` if it
+/// cannot be read. Costs one small file read.
+std::optional<size_t> resident_memory(int pid);
+
 /// Sends `sig` to `pid`; ignores a process that is already gone.
 void signal_process(int pid, int sig);
 

@@ -44,6 +44,8 @@ public:
 
   void client_gone(int pid) override;
 
+  std::optional<size_t> resident_bytes(int pid) override;
+
   /// Drops the broker of a worker whose connection ended.
   void forget(uint64_t wid);
 
