@@ -17,6 +17,8 @@ comparable across versions. Exits 1 if a workload gets a wrong result.
 
 import argparse
 import multiprocessing
+import os
+import signal
 import platform
 import statistics
 import sys
@@ -266,6 +268,60 @@ def run_stop_latency(cfg, name, n):
          statistics.median(stops) * 1e6)
 
 
+_doomed_pools = []
+
+
+def replace_times(cfg, name):
+    """The replacement times of --repeat kills of an idle worker. The pool is
+    kept referenced: collecting it would call terminate(), which deadlocks."""
+    ctx = multiprocessing.get_context(START_METHOD)
+    pool = ctx.Pool(cfg.workers)
+    _doomed_pools.append(pool)
+    check(pool.apply(twice, (21,)) == 42, name, "warm-up call")
+
+    def run():
+        victim = pool._pool[0]
+        start = time.perf_counter()
+        os.kill(victim.pid, signal.SIGKILL)
+        while True:
+            procs = list(pool._pool)
+            if victim not in procs and len(procs) == cfg.workers \
+                    and all(p.is_alive() for p in procs):
+                return time.perf_counter() - start
+            check(time.perf_counter() - start < 10, name,
+                  "a replacement within 10 s")
+            time.sleep(0.0005)
+
+    return median_of_runs(cfg, name, run)
+
+
+def run_worker_replace(cfg, name, n):
+    """An idle worker is SIGKILLed; timed until the pool has started a new
+    process in its place (Pool's maintenance thread checks every 0.1 s).
+    Uses Pool's private _pool list: there is no public way to see it. An
+    idle worker waits holding the task queue's lock, so one killed that way
+    deadlocks the pool, terminate() included (the CPython bug libactorpool
+    is about): the measurement runs in a child process that leaves without
+    shutting the pool down: its process group, workers included, is killed
+    once it has sent its figure."""
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.setpgid(0, 0)
+        os.close(reader)
+        os.write(writer, (repr(replace_times(cfg, name)) + "\n").encode())
+        while True:
+            time.sleep(1)  # until killed
+    os.close(writer)
+    with os.fdopen(reader) as f:
+        line = f.readline()
+    os.killpg(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    check(line != "", name, "a figure from the measuring process")
+    secs = float(line)
+    emit(name, cfg.workers, 1, secs, secs * 1e6)
+
+
 # (name, function, size at full scale, size with --quick), in running order;
 # startup sizes are worker counts.
 WORKLOADS = [
@@ -281,6 +337,7 @@ WORKLOADS = [
     ("early_termination", run_early_termination, (50_000, 10_000),
      (2_000, 300)),
     ("stop_latency", run_stop_latency, (50_000, 10_000), (2_000, 300)),
+    ("worker_replace", run_worker_replace, 1, 1),
 ]
 
 

@@ -1,5 +1,7 @@
 #include "workloads_stop.hpp"
 
+#include <signal.h>
+
 #include <chrono>
 #include <cstdint>
 #include <thread>
@@ -102,12 +104,43 @@ figure run_stop_latency(const run_config& cfg) {
                      median(std::move(stops)));
 }
 
+/// Seconds from SIGKILL of an idle worker until the pool is back to full
+/// strength (the replacement said hello).
+double replace_once(actorpool::pool& p, const char* name) {
+  auto before = p.stats();
+  check(before.workers_ready == static_cast<uint64_t>(p.size()), name,
+        "every worker ready before the kill");
+  auto start = std::chrono::steady_clock::now();
+  kill(before.pids.front(), SIGKILL);
+  for (;;) {
+    auto st = p.stats();
+    if (st.workers_died > before.workers_died
+        && st.workers_ready == before.workers_ready)
+      break;
+    check(std::chrono::steady_clock::now() - start < std::chrono::seconds{10},
+          name, "a replacement within 10 s");
+  }
+  std::chrono::duration<double> dt = std::chrono::steady_clock::now() - start;
+  return dt.count();
+}
+
+figure run_worker_replace(const run_config& cfg) {
+  const char* name = "worker_replace";
+  actorpool::pool p{cfg.workers};
+  check(p.apply(sleep_then_check, int64_t{-1}) == false, name, "warm-up");
+  auto secs = median_of_runs(cfg, name, [&] { return replace_once(p, name); });
+  check(p.apply(sleep_then_check, int64_t{-1}) == false, name,
+        "a call after the kills");
+  return make_figure(name, impl_name, cfg.workers, 1, secs, secs * 1e6);
+}
+
 } // namespace
 
 const std::vector<workload>& stop_workloads() {
   static const std::vector<workload> xs{
     {"early_termination", run_early_termination},
     {"stop_latency", run_stop_latency},
+    {"worker_replace", run_worker_replace},
   };
   return xs;
 }

@@ -17,6 +17,9 @@ namespace bench {
 ///                      latency_us = time from the match reaching the pool
 ///                      until every running task has stopped (Python:
 ///                      `terminate()` and `join()`)
+///   worker_replace     an idle worker is SIGKILLed; latency_us = time from
+///                      the kill until a replacement is ready (Python: until
+///                      the pool has started a new process in its place)
 const std::vector<workload>& stop_workloads();
 
 } // namespace bench
