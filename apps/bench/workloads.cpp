@@ -11,6 +11,7 @@
 #include <actorpool/runtime.hpp>
 
 #include "bench_tasks.hpp"
+#include "runs.hpp"
 
 namespace bench {
 
@@ -25,27 +26,6 @@ double time_it(F&& body) {
   body();
   std::chrono::duration<double> dt = std::chrono::steady_clock::now() - start;
   return dt.count();
-}
-
-/// The median over `cfg.repeat` calls of `run()`, which returns its wall
-/// time; with `--verbose`, every run's time goes to stderr.
-template <class F>
-double median_of_runs(const run_config& cfg, const char* name, F&& run) {
-  std::vector<double> xs;
-  for (int i = 0; i < cfg.repeat; ++i) {
-    xs.push_back(run());
-    if (cfg.verbose)
-      std::cerr << "# " << name << " run " << i + 1 << ": " << xs.back()
-                << " s\n";
-  }
-  return median(std::move(xs));
-}
-
-/// Throws `verification_error` unless `ok`.
-void check(bool ok, const char* workload, const std::string& what) {
-  if (!ok)
-    throw verification_error(std::string{workload} + ": wrong result (" + what
-                             + ")");
 }
 
 /// The sum of `twice(x)` over `x` in [0, n).

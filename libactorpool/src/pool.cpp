@@ -49,6 +49,17 @@ struct pool::impl {
 
   static uint64_t new_stream_id();
 
+  /// Tells the coordinator to stop stream `sid` (after `keep_through`).
+  static detail::stream_stopper stopper(caf::actor coord, uint64_t sid) {
+    return [coord, sid](std::optional<size_t> keep_through) {
+      if (keep_through)
+        caf::anon_send(coord, detail::stop_atom::value, sid,
+                       static_cast<uint64_t>(*keep_through));
+      else
+        caf::anon_send(coord, detail::stop_atom::value, sid);
+    };
+  }
+
   /// Sends what a push stream's producers put to stream `sid`.
   static detail::push_gate::sender push_sender(caf::actor coord,
                                                uint64_t sid) {
@@ -227,13 +238,7 @@ void pool::open_search(const std::string& name, detail::chunk_source src,
   auto budget = opts.window() > 0 ? opts.window()
                                   : search_budget_per_worker * impl_->processes;
   auto coord = impl_->coordinator;
-  st->set_stopper([coord, sid](std::optional<size_t> keep_through) {
-    if (keep_through)
-      caf::anon_send(coord, detail::stop_atom::value, sid,
-                     static_cast<uint64_t>(*keep_through));
-    else
-      caf::anon_send(coord, detail::stop_atom::value, sid);
-  });
+  st->set_stopper(impl::stopper(coord, sid));
   st->set_credit_sink([coord, sid](size_t n) {
     caf::anon_send(coord, detail::credit_atom::value, sid, n);
   });
@@ -265,7 +270,7 @@ pool::open_push(const std::string& name,
   caf::anon_send(coord, detail::stream_atom::value, sid, name, caf::actor{},
                  detail::stream_job_ptr{std::move(st)}, size_t{0},
                  caf::timespan{timeout});
-  return [coord, sid] { caf::anon_send(coord, detail::stop_atom::value, sid); };
+  return [stop = impl::stopper(coord, sid)] { stop(std::nullopt); };
 }
 
 void pool::open_push_search(const std::string& name,
@@ -282,15 +287,12 @@ void pool::open_push_search(const std::string& name,
     if (auto g = weak.lock())
       g->release(n);
   });
-  st->set_stopper([coord, sid, weak](std::optional<size_t> keep_through) {
-    if (auto g = weak.lock())
-      g->stop();
-    if (keep_through)
-      caf::anon_send(coord, detail::stop_atom::value, sid,
-                     static_cast<uint64_t>(*keep_through));
-    else
-      caf::anon_send(coord, detail::stop_atom::value, sid);
-  });
+  st->set_stopper(
+    [weak, stop = impl::stopper(coord, sid)](std::optional<size_t> keep) {
+      if (auto g = weak.lock())
+        g->stop();
+      stop(keep);
+    });
   caf::anon_send(coord, detail::stream_atom::value, sid, name, caf::actor{},
                  detail::stream_job_ptr{std::move(st)}, size_t{0},
                  caf::timespan{opts.task_timeout()});

@@ -14,6 +14,7 @@
 #include "actorpool/pool.hpp"
 #include "actorpool/this_task.hpp"
 #include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -55,9 +56,6 @@ ACTORPOOL_TASK(checks_token)
 
 class cancel_test : public process_test_p {};
 
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
 
 } // namespace
 

@@ -17,6 +17,7 @@
 #include "actorpool/ranges.hpp"
 #include "actorpool/this_task.hpp"
 #include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -92,9 +93,6 @@ bool is_true(bool x) {
 
 class find_test : public process_test_p {};
 
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
 
 } // namespace
 

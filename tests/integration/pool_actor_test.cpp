@@ -14,6 +14,7 @@
 
 #include "actorpool/pool.hpp"
 #include "support/leak_check.hpp"
+#include "support/user_system.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -22,18 +23,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct user_config : caf::actor_system_config {
-  user_config() {
-    load<caf::io::middleman>();
-    set("scheduler.max-threads", 2);
-  }
-};
-
-class pool_actor_test : public process_test {
-protected:
-  user_config cfg;
-  caf::actor_system sys{cfg};
-};
+class pool_actor_test : public user_system_test {};
 
 template <class T>
 caf::expected<T>

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -56,9 +57,6 @@ double seconds_since(clock_type::time_point t0) {
 
 class pool_test : public process_test_p {};
 
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
 
 } // namespace
 

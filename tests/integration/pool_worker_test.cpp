@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -21,9 +22,6 @@ namespace {
 
 class pool_worker_test : public process_test_p {};
 
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
 
 std::set<int32_t> pid_set(const pool& p) {
   auto pids = p.stats().pids;

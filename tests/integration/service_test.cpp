@@ -17,6 +17,7 @@
 #include "actorpool/runtime.hpp"
 #include "internal/atoms.hpp"
 #include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -73,9 +74,6 @@ std::string call_refuse(service_handle h) {
 
 class service_test : public process_test_p {};
 
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
 
 } // namespace
 

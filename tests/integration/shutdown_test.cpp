@@ -20,6 +20,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/process_helpers.hpp"
+
 extern char** environ;
 
 namespace {
@@ -112,9 +114,6 @@ protected:
   }
 };
 
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
 
 void expect_signal_shutdown(int workers, int sig) {
   auto o = start_owner(workers);
@@ -170,4 +169,4 @@ TEST_P(shutdown_test, closing_stdin_lets_the_owner_exit_normally) {
 }
 
 INSTANTIATE_TEST_SUITE_P(owner, shutdown_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+                         actorpool::test::worker_name);

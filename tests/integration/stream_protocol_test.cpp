@@ -13,6 +13,7 @@
 
 #include "actorpool/pool_actor.hpp"
 #include "support/leak_check.hpp"
+#include "support/user_system.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -20,13 +21,6 @@ using namespace actorpool::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct user_config : caf::actor_system_config {
-  user_config() {
-    load<caf::io::middleman>();
-    set("scheduler.max-threads", 2);
-  }
-};
 
 using result_atom = caf::atom_constant<caf::atom("testres")>;
 
@@ -78,11 +72,7 @@ caf::behavior consumer(caf::event_based_actor* self, pool_actor pool,
   };
 }
 
-class stream_protocol_test : public process_test {
-protected:
-  user_config cfg;
-  caf::actor_system sys{cfg};
-};
+class stream_protocol_test : public user_system_test {};
 
 } // namespace
 

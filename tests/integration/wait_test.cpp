@@ -10,6 +10,7 @@
 
 #include "actorpool/pool.hpp"
 #include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -20,9 +21,6 @@ namespace {
 
 class wait_test : public process_test_p {};
 
-std::string worker_name(const ::testing::TestParamInfo<int>& info) {
-  return "workers_" + std::to_string(info.param);
-}
 
 } // namespace
 

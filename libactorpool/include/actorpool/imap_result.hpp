@@ -9,6 +9,7 @@
 
 #include "actorpool/detail/chunking.hpp"
 #include "actorpool/detail/codec.hpp"
+#include "actorpool/detail/next_iterator.hpp"
 #include "actorpool/detail/stream_state.hpp"
 #include "actorpool/exceptions.hpp"
 
@@ -53,47 +54,7 @@ public:
   }
 
   /// Input iterator over the remaining results, for range-based `for`.
-  class iterator {
-  public:
-    using iterator_category = std::input_iterator_tag;
-    using value_type = T;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const T*;
-    using reference = const T&;
-
-    iterator() = default;
-
-    explicit iterator(imap_result* owner) : owner_(owner) {
-      ++*this;
-    }
-
-    reference operator*() const {
-      return *current_;
-    }
-
-    pointer operator->() const {
-      return &*current_;
-    }
-
-    iterator& operator++() {
-      current_ = owner_->next();
-      if (!current_)
-        owner_ = nullptr;
-      return *this;
-    }
-
-    bool operator==(const iterator& other) const {
-      return owner_ == other.owner_;
-    }
-
-    bool operator!=(const iterator& other) const {
-      return owner_ != other.owner_;
-    }
-
-  private:
-    imap_result* owner_ = nullptr;
-    std::optional<T> current_;
-  };
+  using iterator = detail::next_iterator<imap_result, T>;
 
   iterator begin() {
     return iterator{this};

@@ -6,6 +6,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "actorpool/detail/next_iterator.hpp"
+
 namespace actorpool {
 
 /// The integers `[first, last)` as a lazy range (Python: `range`), for
@@ -88,43 +90,12 @@ public:
   using item_type =
     typename std::invoke_result_t<Fn&>::value_type;
 
-  class iterator {
-  public:
-    using iterator_category = std::input_iterator_tag;
-    using value_type = item_type;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const item_type*;
-    using reference = const item_type&;
+  using iterator = detail::next_iterator<generate_view, item_type>;
 
-    iterator() = default;
-
-    explicit iterator(generate_view* owner) : owner_(owner) {
-      ++*this;
-    }
-
-    reference operator*() const {
-      return *current_;
-    }
-
-    iterator& operator++() {
-      current_ = owner_->fn_();
-      if (!current_)
-        owner_ = nullptr;
-      return *this;
-    }
-
-    bool operator==(const iterator& other) const noexcept {
-      return owner_ == other.owner_;
-    }
-
-    bool operator!=(const iterator& other) const noexcept {
-      return owner_ != other.owner_;
-    }
-
-  private:
-    generate_view* owner_ = nullptr;
-    std::optional<item_type> current_;
-  };
+  /// The next item (what the generator returns).
+  std::optional<item_type> next() {
+    return fn_();
+  }
 
   explicit generate_view(Fn fn) : fn_(std::move(fn)) {
     // nop

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actorpool/async_result.hpp"
+#include "actorpool/detail/next_iterator.hpp"
 
 namespace actorpool {
 
@@ -101,47 +102,7 @@ public:
     return rs_[*i];
   }
 
-  class iterator {
-  public:
-    using iterator_category = std::input_iterator_tag;
-    using value_type = async_result<T>;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const value_type*;
-    using reference = const value_type&;
-
-    iterator() = default;
-
-    explicit iterator(as_completed_range* owner) : owner_(owner) {
-      ++*this;
-    }
-
-    reference operator*() const {
-      return *current_;
-    }
-
-    pointer operator->() const {
-      return &*current_;
-    }
-
-    iterator& operator++() {
-      current_ = owner_->next();
-      if (!current_)
-        owner_ = nullptr;
-      return *this;
-    }
-
-    bool operator==(const iterator& other) const {
-      return owner_ == other.owner_;
-    }
-
-    bool operator!=(const iterator& other) const {
-      return owner_ != other.owner_;
-    }
-
-  private:
-    as_completed_range* owner_ = nullptr;
-    std::optional<async_result<T>> current_;
-  };
+  using iterator = detail::next_iterator<as_completed_range, async_result<T>>;
 
   iterator begin() {
     return iterator{this};
