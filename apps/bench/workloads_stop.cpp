@@ -47,8 +47,8 @@ struct search_run {
 
 /// One search in a fresh pool (so every run starts alike); only the search
 /// is timed.
-search_run search_once(const run_config& cfg, const char* name,
-                       int64_t inputs, int64_t match) {
+search_run search_once(const run_config& cfg, const char* name, int64_t inputs,
+                       int64_t match) {
   actorpool::pool p{actorpool::pool_options{}
                       .processes(cfg.workers)
                       .initializer(set_target, match)};

@@ -20,10 +20,10 @@
 //
 // Prints `match=<input> elapsed_s=<t> ideal_s=<t> started=<n>
 // beyond_match=<n> stop_ms=<t>`: ideal_s is (target + 1) tasks of the
-// tasks' 1 ms sleep, as measured in a worker, spread over the workers; started counts inputs that
-// ran (the match included), beyond_match those of them after the match;
-// stop_ms is the time from the match reaching the pool until the last
-// running task was stopped.
+// tasks' 1 ms sleep, as measured in a worker, spread over the workers; started
+// counts inputs that ran (the match included), beyond_match those of them after
+// the match; stop_ms is the time from the match reaching the pool until the
+// last running task was stopped.
 //
 // Usage: actorpool-early-termination [--workers N] [--tasks N]
 //                                    [--target N] [--cooperative]
@@ -95,8 +95,9 @@ int main(int argc, char** argv) {
     else if (i + 1 < argc && std::strcmp(argv[i], "--target") == 0)
       target = std::atol(argv[++i]);
   }
-  actorpool::pool p{actorpool::pool_options{}.processes(workers).initializer(
-    configure, target, coop)};
+  actorpool::pool p{
+    actorpool::pool_options{}.processes(workers).initializer(configure, target,
+                                                             coop)};
   double sleep_s = p.apply(mean_sleep, 200);
   actorpool::progress_bar bar{"searching"};
   auto opts = actorpool::find_options{}.on_progress(bar);
@@ -104,8 +105,7 @@ int main(int argc, char** argv) {
   auto r = p.find_first(
     is_target, actorpool::irange(0L, tasks), [](bool yes) { return yes; },
     opts);
-  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now()
-                                          - t0;
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - t0;
   // The pool is still there: a map right after the stop.
   auto squares = p.map(square, std::vector<long>{1, 2, 3});
   if (!r.found() || squares != std::vector<long>{1, 4, 9}) {

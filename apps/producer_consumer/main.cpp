@@ -69,20 +69,20 @@ int main(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--chunksize") == 0)
       chunksize = static_cast<size_t>(std::atol(argv[i + 1]));
   }
-  actorpool::pool p{actorpool::pool_options{}.processes(workers).initializer(
-    set_stop_at, stop_at)};
+  actorpool::pool p{
+    actorpool::pool_options{}.processes(workers).initializer(set_stop_at,
+                                                             stop_at)};
   actorpool::progress_bar bar{"streaming"};
   auto opts = actorpool::find_options{}.chunksize(chunksize).on_progress(bar);
   auto t0 = std::chrono::steady_clock::now();
   auto r = p.find_first(
     is_stop, actorpool::irange(int64_t{0}, inputs),
     [](bool yes) { return yes; }, opts);
-  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now()
-                                          - t0;
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - t0;
   if (!r.found()) {
     std::printf("match=none elapsed_s=%.3f started=%llu peak_rss_mib=%.1f\n",
-                elapsed.count(),
-                static_cast<unsigned long long>(r.started()), peak_rss_mib());
+                elapsed.count(), static_cast<unsigned long long>(r.started()),
+                peak_rss_mib());
     return stop_at < inputs ? 1 : 0;
   }
   std::printf("match=%zu elapsed_s=%.3f started=%llu stop_ms=%.3f "

@@ -66,17 +66,17 @@ private:
 caf::result<uint64_t> open(coordinator_actor* self, stream_open& req) {
   if (!req.producer || !req.consumer)
     return make_error(errc::invalid_argument,
-                      std::string{"stream_open needs a producer and a consumer"});
+                      std::string{
+                        "stream_open needs a producer and a consumer"});
   auto sid = next_stream_id();
-  auto window = req.window > 0
-                  ? req.window
-                  : default_window_per_worker
-                      * static_cast<uint32_t>(self->state.core->stats()
-                                                .pids.size());
+  auto window = req.window > 0 ? req.window
+                               : default_window_per_worker
+                                   * static_cast<uint32_t>(
+                                     self->state.core->stats().pids.size());
   stream_peers peers{req.producer, req.consumer};
   auto job = std::make_shared<actor_stream_job>(sid, peers);
-  if (auto err = self->state.core->open_stream(sid, req.task, caf::actor{},
-                                               job, 0))
+  if (auto err = self->state.core->open_stream(sid, req.task, caf::actor{}, job,
+                                               0))
     return err;
   self->monitor(req.producer);
   self->monitor(req.consumer);
@@ -104,9 +104,7 @@ caf::message_handler actor_stream_handlers(coordinator_actor* self) {
       chunks.emplace_back(std::move(c));
       core()->on_input(sid, std::move(chunks), false);
     },
-    [=](stream_close_atom, uint64_t sid) {
-      core()->on_input(sid, {}, true);
-    },
+    [=](stream_close_atom, uint64_t sid) { core()->on_input(sid, {}, true); },
     [=](stream_ack_atom, uint64_t sid, uint32_t n) {
       auto i = self->state.actor_streams.find(sid);
       if (i != self->state.actor_streams.end())

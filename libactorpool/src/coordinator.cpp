@@ -11,8 +11,8 @@
 
 #include "actorpool/pool_actor.hpp"
 #include "internal/atoms.hpp"
-#include "internal/message_types.hpp"
 #include "internal/coordinator_actor.hpp"
+#include "internal/message_types.hpp"
 #include "internal/process_env.hpp"
 
 namespace actorpool::detail {
@@ -168,9 +168,9 @@ caf::behavior coordinator(coordinator_actor* self, pool_config cfg,
   self->state.core->start();
   self->set_down_handler(
     [self](const caf::down_msg& dm) { on_stream_peer_down(self, dm); });
-  return caf::behavior{facade_handlers(self).or_else(
-    stream_handlers(self).or_else(actor_stream_handlers(self).or_else(
-      worker_handlers(self))))};
+  return caf::behavior{
+    facade_handlers(self).or_else(stream_handlers(self).or_else(
+      actor_stream_handlers(self).or_else(worker_handlers(self))))};
 }
 
 } // namespace

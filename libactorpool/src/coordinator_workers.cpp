@@ -268,19 +268,18 @@ void coordinator_core::requeue_or_fail(worker_rec& w, const exit_status& st) {
     auto& t = i->second;
     t.worker = 0;
     if (t.cancelling) {
-      finish_erase(i, make_error(errc::cancelled, std::string{"cancelled"}),
-                   {}, k == 0 ? chunk_end::cancelled : chunk_end::never_started);
+      finish_erase(i, make_error(errc::cancelled, std::string{"cancelled"}), {},
+                   k == 0 ? chunk_end::cancelled : chunk_end::never_started);
     } else if (!alone || ++t.attempts <= cfg_.max_retries) {
       t.suspect = t.suspect || !alone;
       queue_.push_front(ids[k]); // oldest first, ahead of newer work
     } else {
-      finish_erase(i, make_error(errc::worker_died,
-                                 "worker " + std::to_string(w.pid) + " "
-                                   + describe(st)
-                                   + dropped_because(w.down_reason)
-                                   + " while running this task ("
-                                   + std::to_string(t.attempts)
-                                   + " attempts)"));
+      finish_erase(i,
+                   make_error(errc::worker_died,
+                              "worker " + std::to_string(w.pid) + " "
+                                + describe(st) + dropped_because(w.down_reason)
+                                + " while running this task ("
+                                + std::to_string(t.attempts) + " attempts)"));
     }
   }
 }

@@ -57,8 +57,7 @@ void find_core::end(size_t) {
 }
 
 void find_core::input_failed(size_t index, std::exception_ptr ep) {
-  fail(index, make_error(errc::input_failed,
-                         render(error_from_exception(ep))));
+  fail(index, make_error(errc::input_failed, render(error_from_exception(ep))));
 }
 
 void find_core::abort(const caf::error& err) {
@@ -200,8 +199,8 @@ void find_core::report_progress(bool finished) {
   if (p.elapsed.count() > 0)
     p.rate = static_cast<double>(seen_) / p.elapsed.count();
   if (total_ && p.rate > 0 && *total_ >= seen_)
-    p.eta = std::chrono::duration<double>{
-      static_cast<double>(*total_ - seen_) / p.rate};
+    p.eta = std::chrono::duration<double>{static_cast<double>(*total_ - seen_)
+                                          / p.rate};
   try {
     progress_(p);
   } catch (...) {

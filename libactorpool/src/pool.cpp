@@ -61,8 +61,7 @@ struct pool::impl {
   }
 
   /// Sends what a push stream's producers put to stream `sid`.
-  static detail::push_gate::sender push_sender(caf::actor coord,
-                                               uint64_t sid) {
+  static detail::push_gate::sender push_sender(caf::actor coord, uint64_t sid) {
     return [coord, sid](detail::encoded_chunk&& c, bool end) {
       std::vector<detail::encoded_chunk> chunks;
       if (!end)
@@ -250,11 +249,10 @@ size_t pool::window_of(size_t n) const noexcept {
   return n > 0 ? n : search_budget_per_worker * impl_->processes;
 }
 
-std::function<void()>
-pool::open_push(const std::string& name,
-                std::shared_ptr<detail::stream_state> st,
-                std::shared_ptr<detail::push_gate> gate,
-                std::chrono::milliseconds timeout) {
+std::function<void()> pool::open_push(const std::string& name,
+                                      std::shared_ptr<detail::stream_state> st,
+                                      std::shared_ptr<detail::push_gate> gate,
+                                      std::chrono::milliseconds timeout) {
   if (impl_->state != facade_state::running)
     throw pool_not_running(errc::pool_not_running, "pool not running");
   auto sid = impl::new_stream_id();
@@ -270,7 +268,9 @@ pool::open_push(const std::string& name,
   caf::anon_send(coord, detail::stream_atom::value, sid, name, caf::actor{},
                  detail::stream_job_ptr{std::move(st)}, size_t{0},
                  caf::timespan{timeout});
-  return [stop = impl::stopper(coord, sid)] { stop(std::nullopt); };
+  return [stop = impl::stopper(coord, sid)] {
+    stop(std::nullopt);
+  };
 }
 
 void pool::open_push_search(const std::string& name,

@@ -50,7 +50,9 @@ std::optional<size_t> completion_queue::next(
   if (left_ == 0)
     return std::nullopt;
   std::unique_lock<std::mutex> guard{sh_->mtx};
-  auto has_one = [this] { return !sh_->ready.empty(); };
+  auto has_one = [this] {
+    return !sh_->ready.empty();
+  };
   if (!deadline)
     sh_->cv.wait(guard, has_one);
   else if (!sh_->cv.wait_until(guard, *deadline, has_one))

@@ -56,7 +56,6 @@ ACTORPOOL_TASK(checks_token)
 
 class cancel_test : public process_test_p {};
 
-
 } // namespace
 
 TEST_P(cancel_test, a_queued_call_is_dropped) {
@@ -164,8 +163,7 @@ TEST_P(cancel_test, a_timeout_fails_the_task_and_replaces_only_its_worker) {
 
 TEST_P(cancel_test, tasks_within_their_timeout_are_unaffected) {
   pool p{pool_options{}.processes(workers()).task_timeout(10s)};
-  EXPECT_EQ(p.map(sqr, std::vector<int>{1, 2, 3}),
-            (std::vector<int>{1, 4, 9}));
+  EXPECT_EQ(p.map(sqr, std::vector<int>{1, 2, 3}), (std::vector<int>{1, 4, 9}));
   EXPECT_EQ(p.apply(call_options{}.timeout(5s), sqr, 4), 16);
   EXPECT_EQ(p.stats().timed_out, 0u);
 }

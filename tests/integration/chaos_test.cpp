@@ -120,9 +120,9 @@ TEST_P(chaos_test, find_first_finds_the_match) {
   find_result<int> r;
   {
     killer k{p};
-    r = p.find_first(busy_identity, irange(0, inputs),
-                     [target](int y) { return y == target; },
-                     find_options{}.chunksize(50));
+    r = p.find_first(
+      busy_identity, irange(0, inputs), [target](int y) { return y == target; },
+      find_options{}.chunksize(50));
   }
   ASSERT_TRUE(r.found());
   EXPECT_EQ(r.index(), static_cast<size_t>(target));

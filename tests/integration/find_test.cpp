@@ -93,7 +93,6 @@ bool is_true(bool x) {
 
 class find_test : public process_test_p {};
 
-
 } // namespace
 
 TEST_P(find_test, finds_the_match_and_stops) {
@@ -109,8 +108,7 @@ TEST_P(find_test, finds_the_match_and_stops) {
             201u + 64u * static_cast<unsigned>(workers()) + 64u);
   EXPECT_LT(r.stop_latency(), 1s);
   // The pool answers right after.
-  EXPECT_EQ(p.map(sqr, std::vector<int>{1, 2, 3}),
-            (std::vector<int>{1, 4, 9}));
+  EXPECT_EQ(p.map(sqr, std::vector<int>{1, 2, 3}), (std::vector<int>{1, 4, 9}));
   EXPECT_EQ(p.stats().workers_killed, 0u); // cooperative tasks stop alone
 }
 
@@ -249,9 +247,11 @@ TEST_P(find_test, cancelling_the_result_stops_the_search) {
 TEST_P(find_test, progress_is_reported) {
   pool p{workers()};
   std::vector<progress> reports;
-  auto opts = find_options{}.on_progress(
-    [&](const progress& x) { reports.push_back(x); }, 0ms);
-  auto r = p.find_first(sqr, irange(0, 50), [](int) { return false; }, opts);
+  auto opts = find_options{}
+                .on_progress([&](const progress& x) { reports.push_back(x); },
+                             0ms);
+  auto r = p.find_first(
+    sqr, irange(0, 50), [](int) { return false; }, opts);
   EXPECT_FALSE(r.found());
   ASSERT_FALSE(reports.empty());
   EXPECT_TRUE(reports.back().finished);

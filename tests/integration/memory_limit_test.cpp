@@ -33,8 +33,8 @@ class memory_limit_test : public process_test_p {};
 } // namespace
 
 TEST_P(memory_limit_test, a_leaking_worker_is_recycled) {
-  pool p{pool_options{}.processes(workers()).max_worker_memory(size_t{64}
-                                                               << 20)};
+  pool p{
+    pool_options{}.processes(workers()).max_worker_memory(size_t{64} << 20)};
   std::set<int> pids;
   for (int i = 0; i < 12 * workers(); ++i)
     pids.insert(p.apply(hoard, 16));
@@ -46,8 +46,8 @@ TEST_P(memory_limit_test, a_leaking_worker_is_recycled) {
 }
 
 TEST_P(memory_limit_test, a_worker_within_the_limit_is_kept) {
-  pool p{pool_options{}.processes(workers()).max_worker_memory(size_t{1}
-                                                               << 30)};
+  pool p{
+    pool_options{}.processes(workers()).max_worker_memory(size_t{1} << 30)};
   std::set<int> pids;
   for (int i = 0; i < 4; ++i)
     pids.insert(p.apply(hoard, 1));

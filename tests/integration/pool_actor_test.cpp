@@ -14,8 +14,8 @@
 
 #include "actorpool/pool.hpp"
 #include "support/leak_check.hpp"
-#include "support/user_system.hpp"
 #include "support/test_tasks.hpp"
+#include "support/user_system.hpp"
 
 using namespace actorpool;
 using namespace actorpool::test;

@@ -57,7 +57,6 @@ double seconds_since(clock_type::time_point t0) {
 
 class pool_test : public process_test_p {};
 
-
 } // namespace
 
 TEST_P(pool_test, apply) {

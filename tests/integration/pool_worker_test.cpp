@@ -22,7 +22,6 @@ namespace {
 
 class pool_worker_test : public process_test_p {};
 
-
 std::set<int32_t> pid_set(const pool& p) {
   auto pids = p.stats().pids;
   return {pids.begin(), pids.end()};

@@ -55,8 +55,8 @@ std::vector<std::pair<const char*, std::string>> attacks() {
     {"zero length", std::string(4, '\0')},
     {"unknown kind", header(1, 200)},
     {"truncated body", header(64, 3) + "short"},
-    {"undecodable results", header(9, 3) + std::string("\xff\xff\xff\xff", 4)
-                              + "abcd"},
+    {"undecodable results",
+     header(9, 3) + std::string("\xff\xff\xff\xff", 4) + "abcd"},
     {"second hello, wrong version", header(9, 1) + std::string(8, '\x7f')},
     {"frame kind of the parent", header(1, 5)},
   };
@@ -88,7 +88,7 @@ TEST_P(rogue_worker_test, the_rogue_is_dropped_and_the_pool_goes_on) {
     auto t0 = std::chrono::steady_clock::now();
     while (p.stats().pids.size() < static_cast<size_t>(workers()))
       ASSERT_LT(std::chrono::steady_clock::now() - t0, 10s);
-    (void) died_before;
+    (void)died_before;
   }
   EXPECT_GE(p.stats().workers_died, 1u);
 }

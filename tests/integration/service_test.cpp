@@ -74,7 +74,6 @@ std::string call_refuse(service_handle h) {
 
 class service_test : public process_test_p {};
 
-
 } // namespace
 
 ACTORPOOL_TASK(call_echo)

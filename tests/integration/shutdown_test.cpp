@@ -54,7 +54,8 @@ owner start_owner(int workers) {
     sigaddset(&defaults, sig);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   std::string n = std::to_string(workers);
   char* argv[] = {const_cast<char*>(ACTORPOOL_POOL_PARENT), n.data(), nullptr};
   owner o;
@@ -113,7 +114,6 @@ protected:
     ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
   }
 };
-
 
 void expect_signal_shutdown(int workers, int sig) {
   auto o = start_owner(workers);

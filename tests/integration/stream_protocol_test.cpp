@@ -13,8 +13,8 @@
 
 #include "actorpool/pool_actor.hpp"
 #include "support/leak_check.hpp"
-#include "support/user_system.hpp"
 #include "support/test_tasks.hpp"
+#include "support/user_system.hpp"
 
 using namespace actorpool;
 using namespace actorpool::test;
@@ -106,20 +106,18 @@ TEST_F(stream_protocol_test, a_stream_of_an_unknown_task_reports_errors) {
   caf::scoped_actor self{sys};
   stream_open bad{"no_such_task", 4, caf::actor{self}, caf::actor{self}};
   uint64_t sid = 0;
-  self->request(p, 30s, bad).receive([&](uint64_t x) { sid = x; },
-                                     [&](caf::error& err) {
-                                       FAIL() << render(err);
-                                     });
-  self->receive([&](stream_demand_atom, uint64_t, uint32_t n) {
-    EXPECT_EQ(n, 4u);
-  });
+  self->request(p, 30s, bad)
+    .receive([&](uint64_t x) { sid = x; },
+             [&](caf::error& err) { FAIL() << render(err); });
+  self->receive(
+    [&](stream_demand_atom, uint64_t, uint32_t n) { EXPECT_EQ(n, 4u); });
   self->send(p, stream_input_atom::value, sid, make_input(sqr, 3));
   self->send(p, stream_close_atom::value, sid);
-  self->receive([&](stream_result_atom, uint64_t, uint64_t index,
-                    const caf::error& err) {
-    EXPECT_EQ(index, 0u);
-    EXPECT_EQ(static_cast<errc>(err.code()), errc::unknown_task);
-  });
+  self->receive(
+    [&](stream_result_atom, uint64_t, uint64_t index, const caf::error& err) {
+      EXPECT_EQ(index, 0u);
+      EXPECT_EQ(static_cast<errc>(err.code()), errc::unknown_task);
+    });
   self->receive([&](stream_done_atom, uint64_t, const stream_summary& s) {
     EXPECT_EQ(s.completed, 1u);
   });
@@ -130,8 +128,9 @@ TEST_F(stream_protocol_test, stop_ends_the_stream) {
   auto p = spawn_pool(sys, pool_options{}.processes(1));
   caf::scoped_actor self{sys};
   uint64_t sid = 0;
-  self->request(p, 30s, make_stream_open(sqr_wait, caf::actor{self},
-                                         caf::actor{self}, 8))
+  self
+    ->request(p, 30s,
+              make_stream_open(sqr_wait, caf::actor{self}, caf::actor{self}, 8))
     .receive([&](uint64_t x) { sid = x; },
              [&](caf::error& err) { FAIL() << render(err); });
   self->receive([](stream_demand_atom, uint64_t, uint32_t) {});

@@ -39,7 +39,6 @@ ACTORPOOL_TASK(is_777)
 
 class task_stream_test : public process_test_p {};
 
-
 } // namespace
 
 TEST_P(task_stream_test, a_fast_producer_is_held_to_the_window) {
@@ -159,8 +158,8 @@ TEST_P(task_stream_test, a_task_error_arrives_at_its_place) {
 
 TEST_P(task_stream_test, a_push_search_stops_its_producer) {
   pool p{workers()};
-  auto s = p.search(is_777, [](bool yes) { return yes; },
-                    find_options{}.window(32));
+  auto s = p.search(
+    is_777, [](bool yes) { return yes; }, find_options{}.window(32));
   std::atomic<int> put{0};
   std::thread producer([&] {
     for (int i = 0; i < 1'000'000; ++i) {
@@ -212,9 +211,8 @@ TEST_P(task_stream_test, a_callback_consumes_every_result) {
 TEST_P(task_stream_test, a_callback_that_says_stop_stops_the_stream) {
   pool p{workers()};
   size_t calls = 0;
-  auto r = p.for_each_result(sqr, irange(0, 100000), [&](int) {
-    return ++calls < 50;
-  });
+  auto r = p.for_each_result(sqr, irange(0, 100000),
+                             [&](int) { return ++calls < 50; });
   ASSERT_TRUE(r.found());
   EXPECT_EQ(calls, 50u);
   EXPECT_LT(r.started(), 100000u);

@@ -21,7 +21,6 @@ namespace {
 
 class wait_test : public process_test_p {};
 
-
 } // namespace
 
 TEST_P(wait_test, all_completed) {
@@ -108,7 +107,7 @@ TEST_P(wait_test, an_empty_list_is_done_at_once) {
   EXPECT_TRUE(w.not_done.empty());
   int n = 0;
   for (auto& r : as_completed(rs)) {
-    (void) r;
+    (void)r;
     ++n;
   }
   EXPECT_EQ(n, 0);

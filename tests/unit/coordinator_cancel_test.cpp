@@ -10,8 +10,8 @@ using actorpool::detail::stream_counts;
 
 namespace {
 
-bool same_counts(const stream_counts& x, uint64_t completed,
-                 uint64_t cancelled, uint64_t never_started) {
+bool same_counts(const stream_counts& x, uint64_t completed, uint64_t cancelled,
+                 uint64_t never_started) {
   return x.completed == completed && x.cancelled == cancelled
          && x.never_started == never_started;
 }
@@ -111,13 +111,14 @@ TEST(coordinator_cancel, cancelling_a_finished_job_changes_nothing) {
   EXPECT_EQ(job->delivered.size(), 1u);
 }
 
-// -- per-task timeouts ---------------------------------------------------------
+// -- per-task timeouts
+// ---------------------------------------------------------
 
 TEST(coordinator_timeout, only_the_guilty_worker_is_killed) {
   harness h{config(2, 2)};
   h.start_ready();
-  auto slow = h.submit(1, 1, 50ms);  // task 1 -> worker 1
-  auto other = h.submit(3);          // 2 -> worker 2, 3 -> worker 1, 4 -> 2
+  auto slow = h.submit(1, 1, 50ms); // task 1 -> worker 1
+  auto other = h.submit(3); // 2 -> worker 2, 3 -> worker 1, 4 -> 2
   ASSERT_EQ(h.env.sent_to(1), (std::vector<uint64_t>{1, 3}));
   ASSERT_EQ(h.env.sent_to(2), (std::vector<uint64_t>{2, 4}));
   EXPECT_EQ(h.env.timers.back().kind, timer_kind::deadline);
@@ -174,7 +175,8 @@ TEST(coordinator_timeout, the_pool_default_applies_without_a_call_timeout) {
   EXPECT_EQ(h.env.timers.back().delay, 20ms);
 }
 
-// -- stopped streams -----------------------------------------------------------
+// -- stopped streams
+// -----------------------------------------------------------
 
 TEST(coordinator_stop, stop_drops_queued_cancels_running_and_settles) {
   harness h{config(2, 1)};
@@ -203,7 +205,7 @@ TEST(coordinator_stop, keep_through_lets_earlier_chunks_finish) {
   h.start_ready();
   auto job = h.open_stream(8);
   feed(h, 6, false); // worker 1: 1, 3; worker 2: 2, 4; queued: 5, 6
-  h.ok(2, 2);       // worker 2 takes 5; chunk 1 matched, say: keep 0 and 1
+  h.ok(2, 2); // worker 2 takes 5; chunk 1 matched, say: keep 0 and 1
   h.core.stop_stream(1, size_t{1});
   EXPECT_EQ(h.env.cancels.size(), 3u); // chunks 2, 3 and 4, in the workers
   h.not_started(1, 3);
@@ -281,7 +283,8 @@ TEST(coordinator_stop, a_push_stream_is_never_pulled) {
   EXPECT_TRUE(same_counts(job->settlements[0], 3, 0, 0));
 }
 
-// -- memory limit ----------------------------------------------------------------
+// -- memory limit
+// ----------------------------------------------------------------
 
 TEST(coordinator_memory, a_worker_over_the_limit_is_recycled_between_tasks) {
   auto cfg = config(1, 2);
@@ -326,7 +329,8 @@ TEST(coordinator_memory, no_limit_means_no_look) {
   EXPECT_EQ(h.core.stats().workers_recycled, 0u);
 }
 
-// -- blaming a crash -----------------------------------------------------------
+// -- blaming a crash
+// -----------------------------------------------------------
 
 TEST(coordinator_blame, chunks_that_die_together_pay_nothing_and_run_alone) {
   auto cfg = config(2, 3);
@@ -411,7 +415,7 @@ TEST(coordinator_cancel, a_stubborn_task_behind_unreported_results_is_killed) {
   cfg.cancel_grace = 100ms;
   harness h{cfg};
   h.start_ready();
-  auto done = h.submit(1);  // finished in the worker, result not sent yet
+  auto done = h.submit(1); // finished in the worker, result not sent yet
   auto stuck = h.submit(1); // running and deaf to the cancel
   h.core.cancel(stuck);
   h.env.advance(100ms);

@@ -135,8 +135,9 @@ public:
   }
 
   /// The core's clock: starts at an arbitrary point, moves by `advance`.
-  std::chrono::steady_clock::time_point clock
-    = std::chrono::steady_clock::time_point{} + 1h;
+  std::chrono::steady_clock::time_point clock = std::chrono::steady_clock::
+                                                  time_point{}
+                                                + 1h;
 
   std::chrono::steady_clock::time_point now() const override {
     return clock;

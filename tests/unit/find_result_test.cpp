@@ -37,10 +37,11 @@ struct search {
   std::shared_ptr<find_state<int, bool (*)(const int&)>> st;
 
   explicit search(find_options opts = {}, std::optional<uint64_t> total = {}) {
-    st = std::make_shared<find_state<int, bool (*)(const int&)>>(
-      std::make_shared<inline_executor>(), opts, total,
-      [](const int& x) { return x == 1; });
-    st->set_stopper([this](std::optional<size_t> k) { rec.stops.push_back(k); });
+    st = std::make_shared<find_state<
+      int, bool (*)(const int&)>>(std::make_shared<inline_executor>(), opts,
+                                  total, [](const int& x) { return x == 1; });
+    st->set_stopper(
+      [this](std::optional<size_t> k) { rec.stops.push_back(k); });
     st->set_credit_sink([this](size_t n) { rec.credit.push_back(n); });
   }
 
@@ -168,9 +169,9 @@ TEST(find_state, cancelling_the_result_stops_the_stream) {
 
 TEST(find_state, progress_reports_end_with_a_final_one) {
   std::vector<progress> reports;
-  auto opts = find_options{}.on_progress(
-    [&](const progress& p) { reports.push_back(p); },
-    std::chrono::milliseconds{0});
+  auto opts = find_options{}
+                .on_progress([&](const progress& p) { reports.push_back(p); },
+                             std::chrono::milliseconds{0});
   search s{opts, uint64_t{4}};
   s.values(0, {0});
   s.values(1, {0});

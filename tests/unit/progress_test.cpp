@@ -14,7 +14,8 @@ TEST(progress_bar, renders_a_known_total_as_a_bar) {
   p.total = 100;
   p.rate = 50;
   p.eta = std::chrono::duration<double>{1.5};
-  EXPECT_EQ(bar.render(p), "work [#####...............] 25% 25/100 50/s ETA 1.5s");
+  EXPECT_EQ(bar.render(p),
+            "work [#####...............] 25% 25/100 50/s ETA 1.5s");
 }
 
 TEST(progress_bar, renders_an_unknown_total_as_a_count) {

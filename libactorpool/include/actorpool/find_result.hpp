@@ -69,9 +69,10 @@ public:
 
   /// Called with the search's progress at most every `interval`, and once
   /// at the end, on the pool's callback thread.
-  find_options& on_progress(progress_observer fn,
-                            std::chrono::milliseconds interval
-                            = std::chrono::milliseconds{100}) {
+  find_options&
+  on_progress(progress_observer fn,
+              std::chrono::milliseconds interval = std::chrono::milliseconds{
+                100}) {
     progress_ = std::move(fn);
     progress_interval_ = interval;
     return *this;

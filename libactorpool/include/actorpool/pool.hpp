@@ -223,12 +223,13 @@ public:
     auto total = detail::size_of(xs);
     auto rd = std::make_shared<reader>(std::forward<Range>(xs),
                                        opts.chunksize());
-    auto st = std::make_shared<detail::find_state<R, Pred>>(
-      executor(), opts, total, std::move(pred));
+    auto st = std::make_shared<detail::find_state<R, Pred>>(executor(), opts,
+                                                            total,
+                                                            std::move(pred));
     auto out = st->out();
     open_search(
-      traits::name(f),
-      [rd](detail::encoded_chunk& c) { return rd->next(c); }, st, opts);
+      traits::name(f), [rd](detail::encoded_chunk& c) { return rd->next(c); },
+      st, opts);
     return async_result<find_result<R>>{std::move(out)};
   }
 
@@ -242,14 +243,12 @@ public:
   /// it did) and how the inputs ended. A task's exception ends the stream
   /// and is rethrown.
   template <class F, class Range, class Fn>
-  find_result<task_result_t<F>> for_each_result(F&& f, Range&& xs,
-                                                Fn on_result,
+  find_result<task_result_t<F>> for_each_result(F&& f, Range&& xs, Fn on_result,
                                                 const find_options& opts = {}) {
     using R = task_result_t<F>;
     return find_first(
       std::forward<F>(f), std::forward<Range>(xs),
-      [fn = std::move(on_result)](const R& r) mutable { return !fn(r); },
-      opts);
+      [fn = std::move(on_result)](const R& r) mutable { return !fn(r); }, opts);
   }
 
   /// Opens a stream of calls of `f` fed by `put` from any thread and
@@ -274,8 +273,9 @@ public:
     using traits = detail::task_traits<F>;
     using R = task_result_t<F>;
     static_assert(!std::is_void_v<R>, "search needs a task with a result");
-    auto st = std::make_shared<detail::find_state<R, Pred>>(
-      executor(), opts, std::nullopt, std::move(pred));
+    auto st = std::make_shared<detail::find_state<R, Pred>>(executor(), opts,
+                                                            std::nullopt,
+                                                            std::move(pred));
     auto gate = std::make_shared<detail::push_gate>(window_of(opts.window()));
     auto out = async_result<find_result<R>>{st->out()};
     open_push_search(traits::name(f), st, gate, opts);
@@ -352,10 +352,9 @@ private:
 
   detail::executor_ptr executor() const;
 
-  void submit(const std::string& name,
-              std::vector<detail::encoded_chunk> chunks,
-              std::shared_ptr<detail::result_state> st,
-              const call_options& opts);
+  void
+  submit(const std::string& name, std::vector<detail::encoded_chunk> chunks,
+         std::shared_ptr<detail::result_state> st, const call_options& opts);
 
   void open_stream(const std::string& name, detail::chunk_source src,
                    std::shared_ptr<detail::stream_state> st);

@@ -39,10 +39,9 @@ struct pool_stats {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
   return f(caf::meta::type_name("pool_stats"), x.pids, x.workers_ready,
-           x.submitted, x.completed,
-           x.failed, x.queued, x.in_flight, x.cancelled, x.timed_out,
-           x.workers_started, x.workers_died, x.workers_killed,
-           x.workers_recycled, x.window);
+           x.submitted, x.completed, x.failed, x.queued, x.in_flight,
+           x.cancelled, x.timed_out, x.workers_started, x.workers_died,
+           x.workers_killed, x.workers_recycled, x.window);
 }
 
 } // namespace actorpool

@@ -53,7 +53,8 @@ public:
     T x_{};
   };
 
-  irange_view(T first, T last) : first_(first), last_(last < first ? first : last) {
+  irange_view(T first, T last)
+    : first_(first), last_(last < first ? first : last) {
     // nop
   }
 
@@ -87,8 +88,7 @@ irange_view<T> irange(T first, T last) {
 template <class Fn>
 class generate_view {
 public:
-  using item_type =
-    typename std::invoke_result_t<Fn&>::value_type;
+  using item_type = typename std::invoke_result_t<Fn&>::value_type;
 
   using iterator = detail::next_iterator<generate_view, item_type>;
 

@@ -75,9 +75,9 @@ wait_outcome wait(const std::vector<async_result<T>>& rs,
 template <class T, class Rep, class Period>
 wait_outcome wait(const std::vector<async_result<T>>& rs, return_when when,
                   std::chrono::duration<Rep, Period> timeout) {
-  return detail::wait_states(
-    detail::states_of(rs), when,
-    std::chrono::duration_cast<std::chrono::nanoseconds>(timeout));
+  return detail::wait_states(detail::states_of(rs), when,
+                             std::chrono::duration_cast<
+                               std::chrono::nanoseconds>(timeout));
 }
 
 /// The results of `rs` in the order they complete (Python:
@@ -126,8 +126,9 @@ as_completed_range<T> as_completed(std::vector<async_result<T>> rs) {
 template <class T, class Rep, class Period>
 as_completed_range<T> as_completed(std::vector<async_result<T>> rs,
                                    std::chrono::duration<Rep, Period> timeout) {
-  return as_completed_range<T>{
-    std::move(rs), std::chrono::duration_cast<std::chrono::nanoseconds>(timeout)};
+  return as_completed_range<
+    T>{std::move(rs),
+       std::chrono::duration_cast<std::chrono::nanoseconds>(timeout)};
 }
 
 } // namespace actorpool

@@ -5,9 +5,9 @@
 #include <unordered_map>
 
 #include <caf/actor.hpp>
-#include <caf/system_messages.hpp>
 #include <caf/message_handler.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/system_messages.hpp>
 
 #include "internal/coordinator_core.hpp"
 #include "internal/process_env.hpp"

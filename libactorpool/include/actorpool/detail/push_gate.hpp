@@ -1,11 +1,11 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <chrono>
 
 #include "actorpool/detail/job.hpp"
 

@@ -16,8 +16,9 @@ template <class Range, class = void>
 struct has_size : std::false_type {};
 
 template <class Range>
-struct has_size<Range, std::void_t<decltype(std::size(
-                         std::declval<const Range&>()))>> : std::true_type {};
+struct has_size<Range,
+                std::void_t<decltype(std::size(std::declval<const Range&>()))>>
+  : std::true_type {};
 
 /// The number of items of a sized range, `nullopt` for others.
 template <class Range>
