@@ -4,6 +4,7 @@
 //
 // Usage: actorpool-demo [--workers N] [--calls N]
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -30,6 +31,24 @@ long square(long x) {
 long nap(long ms) {
   std::this_thread::sleep_for(std::chrono::milliseconds{ms});
   return ms;
+}
+
+/// Naps 1 ms (waking early when cancelled); says whether `x` is 2024.
+bool is_2024(long x) {
+  actorpool::this_task::sleep_for(std::chrono::milliseconds{1});
+  return x == 2024;
+}
+
+/// Runs far past any sensible time limit.
+long stuck(long) {
+  std::this_thread::sleep_for(std::chrono::seconds{30});
+  return 0;
+}
+
+/// A little work, then the input.
+long busy(long x) {
+  std::this_thread::sleep_for(std::chrono::microseconds{200});
+  return x;
 }
 
 double checked_sqrt(double x) {
@@ -139,8 +158,61 @@ void show_actor(actorpool::pool& p) {
       });
 }
 
+void show_find_first(actorpool::pool& p) {
+  section(8, "Stop the pool at the first match");
+  auto r = p.find_first(is_2024, actorpool::irange(0L, 1'000'000L),
+                        [](bool hit) { return hit; });
+  std::printf("   found input %zu of a million: %llu ran, %llu were stopped "
+              "running, %llu never started; stop took %.2f ms\n",
+              r.index(), static_cast<unsigned long long>(r.completed()),
+              static_cast<unsigned long long>(r.cancelled()),
+              static_cast<unsigned long long>(r.never_started()),
+              std::chrono::duration<double, std::milli>(r.stop_latency())
+                .count());
+}
+
+void show_timeout(actorpool::pool& p) {
+  section(9, "A task over its time limit loses only its own worker");
+  auto before = p.stats().pids;
+  auto r = p.apply_async(actorpool::call_options{}.timeout(
+                           std::chrono::milliseconds{200}),
+                         stuck, 0L);
+  auto ys = p.map(square, std::vector<long>{1, 2, 3});
+  try {
+    r.get();
+  } catch (const actorpool::timeout_error& e) {
+    std::printf("   stuck(0): %s\n", e.what());
+  }
+  auto after = p.stats().pids;
+  size_t kept = 0;
+  for (auto pid : after)
+    for (auto old : before)
+      kept += pid == old ? 1 : 0;
+  std::printf("   meanwhile map(square, [1, 2, 3]) = [%ld, %ld, %ld]; %zu of "
+              "%zu workers kept\n",
+              ys[0], ys[1], ys[2], kept, before.size());
+}
+
+void show_kill(actorpool::pool& p) {
+  section(10, "A worker killed mid-map loses no task");
+  std::vector<long> xs(2000);
+  std::iota(xs.begin(), xs.end(), 0);
+  auto r = p.map_async(busy, xs, 20);
+  std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  auto victim = p.stats().pids.front();
+  kill(victim, SIGKILL);
+  auto ys = r.get();
+  std::printf("   SIGKILLed worker %d: all %zu results %s, %llu worker "
+              "replaced\n",
+              victim, ys.size(), ys == xs ? "correct, in order" : "WRONG",
+              static_cast<unsigned long long>(p.stats().workers_died));
+}
+
 } // namespace
 
+ACTORPOOL_TASK(is_2024)
+ACTORPOOL_TASK(stuck)
+ACTORPOOL_TASK(busy)
 ACTORPOOL_TASK(square)
 ACTORPOOL_TASK(nap)
 ACTORPOOL_TASK(checked_sqrt)
@@ -164,7 +236,10 @@ int main(int argc, char** argv) {
   show_errors(*p);
   show_many(*p, calls);
   show_actor(*p);
-  section(8, "close() and join()");
+  show_find_first(*p);
+  show_timeout(*p);
+  show_kill(*p);
+  section(11, "close() and join()");
   p->close();
   p->join();
   std::printf("   every worker exited and was reaped\n");
