@@ -1,5 +1,7 @@
 #include "internal/parent_broker.hpp"
 
+#include <sys/socket.h>
+
 #include <caf/actor_system.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
@@ -18,6 +20,7 @@ namespace {
 struct parent_broker_state {
   frame_reader reader;
   caf::io::connection_handle hdl;
+  int fd = -1;
   caf::actor coordinator;
   uint64_t wid = 0;
   bool said_hello = false;
@@ -45,14 +48,24 @@ void report_down(parent_broker_actor* self, std::string reason) {
   self->send(st.coordinator, down_atom::value, st.wid, std::move(reason));
 }
 
+// Ends the connection by shutting the socket down both ways, so that the
+// scribe sees EOF and leaves the multiplexer on its regular path; the broker
+// quits on the `connection_closed_msg` that follows. Closing the scribe
+// instead leaks the socket in CAF 0.17.6 when it happens before the
+// multiplexer has registered it: the pending "add read" and the "delete
+// read" squash into nothing, and the stream keeps its reader forever.
+void hang_up(parent_broker_actor* self, std::string reason) {
+  report_down(self, std::move(reason));
+  ::shutdown(self->state.fd, SHUT_RDWR);
+}
+
 template <class... Ts>
 void write_frame(parent_broker_actor* self, frame_kind kind, Ts&... xs) {
   auto& st = self->state;
   if (st.down)
     return;
   if (auto err = append_frame(self->wr_buf(st.hdl), kind, xs...)) {
-    report_down(self, "cannot encode frame: " + caf::to_string(err));
-    self->close(st.hdl);
+    hang_up(self, "cannot encode frame: " + caf::to_string(err));
     return;
   }
   self->flush(st.hdl);
@@ -164,9 +177,7 @@ void on_data(parent_broker_actor* self, const caf::io::new_data_msg& msg) {
                                  return on_frame(self, fv);
                                });
   if (err) {
-    report_down(self, "protocol violation: " + caf::to_string(err));
-    self->close(st.hdl);
-    self->quit();
+    hang_up(self, "protocol violation: " + caf::to_string(err));
     return;
   }
   ++st.reads;
@@ -187,11 +198,9 @@ void on_stall_check(parent_broker_actor* self, uint64_t reads) {
     self->delayed_send(self, stall_limit, stall_atom::value, st.reads);
     return;
   }
-  report_down(self, "protocol violation: a frame cut short ("
-                      + std::to_string(st.reader.buffered())
-                      + " bytes, then nothing for 2 s)");
-  self->close(st.hdl);
-  self->quit();
+  hang_up(self, "protocol violation: a frame cut short ("
+                  + std::to_string(st.reader.buffered())
+                  + " bytes, then nothing for 2 s)");
 }
 
 caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
@@ -200,6 +209,7 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
   st.coordinator = std::move(coordinator);
   st.wid = wid;
   st.reader = frame_reader{max_frame_size};
+  st.fd = fd;
   st.hdl = self->add_scribe(fd);
   self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
   return {
@@ -214,11 +224,7 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
       write_frame(self, frame_kind::cancel, id);
     },
     [=](shutdown_atom) { write_frame(self, frame_kind::shutdown); },
-    [=](stop_atom) {
-      report_down(self, "disconnected by the pool");
-      self->close(self->state.hdl);
-      self->quit();
-    },
+    [=](stop_atom) { hang_up(self, "disconnected by the pool"); },
     [=](const caf::io::connection_closed_msg&) {
       report_down(self, "connection closed");
       self->quit();

@@ -65,7 +65,7 @@ struct supervisor_state {
       signal_process(pid, SIGKILL);
     st->set_exit(reap_blocking(pid).code); // blocking: the actor goes away
     if (broker)
-      caf::anon_send_exit(broker, caf::exit_reason::kill);
+      caf::anon_send(broker, stop_atom::value);
     notify_client_down(pid);
   }
 };

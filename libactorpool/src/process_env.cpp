@@ -16,7 +16,7 @@ process_env::process_env(caf::event_based_actor* self, size_t max_frame_size)
 
 process_env::~process_env() {
   for (auto& kvp : brokers_)
-    caf::anon_send_exit(kvp.second, caf::exit_reason::kill);
+    caf::anon_send(kvp.second, stop_atom::value); // hangs up, see the broker
 }
 
 caf::expected<int> process_env::start_worker(uint64_t wid) {
