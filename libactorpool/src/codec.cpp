@@ -13,6 +13,32 @@ caf::error truncated() {
   return caf::make_error(caf::sec::end_of_stream, "input ends too early");
 }
 
+enum class length_status { ok, truncated, malformed };
+
+// Reads a 7-bit varint length (at most five bytes) at `pos`, advancing it.
+length_status read_length(const char*& pos, const char* end, uint32_t& x) {
+  x = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (pos == end)
+      return length_status::truncated;
+    auto byte = static_cast<uint8_t>(*pos++);
+    x |= static_cast<uint32_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0)
+      return length_status::ok;
+  }
+  return length_status::malformed;
+}
+
+// CAF writes a std::vector<bool> as its number of bits followed by a list of
+// its (bits + 7) / 8 bytes: the one list that may have more elements than
+// bytes remain. True if `[pos, end)` starts with such a byte list for `bits`.
+bool is_packed_bits(const char* pos, const char* end, uint32_t bits) {
+  uint32_t bytes = 0;
+  return read_length(pos, end, bytes) == length_status::ok
+         && bytes == (uint64_t{bits} + 7) / 8
+         && bytes <= static_cast<size_t>(end - pos);
+}
+
 } // namespace
 
 // Hexadecimal floating point keeps every bit; strtold reads it back, along
@@ -44,20 +70,19 @@ caf::error source::end_object() {
 
 caf::error source::begin_sequence(size_t& size) {
   uint32_t x = 0;
-  for (int shift = 0; shift < 35; shift += 7) {
-    if (pos_ == end_)
+  switch (read_length(pos_, end_, x)) {
+    case length_status::ok:
+      break;
+    case length_status::truncated:
       return truncated();
-    auto byte = static_cast<uint8_t>(*pos_++);
-    x |= static_cast<uint32_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) {
-      if (x > remaining())
-        return caf::make_error(caf::sec::end_of_stream,
-                               "sequence length exceeds the input");
-      size = x;
-      return caf::none;
-    }
+    case length_status::malformed:
+      return caf::make_error(caf::sec::end_of_stream, "malformed length");
   }
-  return caf::make_error(caf::sec::end_of_stream, "malformed length");
+  if (x > remaining() && !is_packed_bits(pos_, end_, x))
+    return caf::make_error(caf::sec::end_of_stream,
+                           "sequence length exceeds the input");
+  size = x;
+  return caf::none;
 }
 
 caf::error source::end_sequence() {
@@ -156,6 +181,8 @@ caf::error source::apply_impl(std::string& x) {
   size_t n = 0;
   if (auto err = begin_sequence(n))
     return err;
+  if (n > remaining())
+    return truncated();
   x.assign(pos_, n);
   pos_ += n;
   return caf::none;

@@ -270,7 +270,8 @@ pool_stats coordinator_core::stats() const {
       result.pids.push_back(kvp.second.pid);
   for (auto& kvp : workers_)
     if (kvp.second.state == worker_state::ready)
-      ++result.workers_ready;
+      result.ready_pids.push_back(kvp.second.pid);
+  result.workers_ready = result.ready_pids.size();
   result.queued = queue_.size();
   result.in_flight = tasks_.size() - queue_.size();
   result.window = window();

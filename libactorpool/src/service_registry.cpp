@@ -18,9 +18,13 @@ struct registry {
   std::unordered_map<uint64_t, caf::actor> services;
 };
 
+// Never destroyed: actors keep using it while the program exits (a process
+// supervisor reaping its child calls notify_client_down), and the actor
+// system that runs them may be torn down after the other static objects
+// (the default one is). A registry destroyed among those raced with them.
 registry& the_registry() {
-  static registry instance;
-  return instance;
+  static auto instance = new registry;
+  return *instance;
 }
 
 } // namespace

@@ -118,6 +118,24 @@ TEST(codec, round_trips_vectors) {
   EXPECT_EQ(round_trip(zs), zs);
 }
 
+TEST(codec, round_trips_bool_vectors) {
+  // Eight bits to a byte: the list has more elements than bytes follow it.
+  for (size_t n : {0, 1, 7, 8, 9, 17, 64, 100, 1000}) {
+    std::vector<bool> xs(n);
+    for (size_t i = 0; i < n; ++i)
+      xs[i] = i % 3 == 0;
+    EXPECT_EQ(round_trip(xs), xs) << n << " bits";
+  }
+}
+
+TEST(codec, string_with_bit_vector_shaped_length_fails) {
+  // A length of 16 followed by what looks like the byte list of 16 bits:
+  // accepted as a list length, but a string needs its 16 bytes.
+  std::string buf{"\x10\x02\xff\xff", 4};
+  auto code = failure_code([&] { decode_one<std::string>(buf); });
+  EXPECT_EQ(code, errc::decoding_failed);
+}
+
 TEST(codec, round_trips_user_struct) {
   auto p = round_trip(actorpool::test::point{3, -4, "p"});
   EXPECT_EQ(p.x, 3);

@@ -12,7 +12,9 @@ namespace actorpool {
 struct pool_stats {
   /// Process ids of the live workers (starting, ready or retiring).
   std::vector<int32_t> pids;
-  /// Workers ready for tasks right now.
+  /// Process ids of the workers ready for tasks right now (those of `pids`
+  /// that have started, and run their initializer), and their number.
+  std::vector<int32_t> ready_pids;
   uint64_t workers_ready = 0;
   /// Chunks ever accepted, completed successfully, failed.
   uint64_t submitted = 0;
@@ -38,10 +40,10 @@ struct pool_stats {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
-  return f(caf::meta::type_name("pool_stats"), x.pids, x.workers_ready,
-           x.submitted, x.completed, x.failed, x.queued, x.in_flight,
-           x.cancelled, x.timed_out, x.workers_started, x.workers_died,
-           x.workers_killed, x.workers_recycled, x.window);
+  return f(caf::meta::type_name("pool_stats"), x.pids, x.ready_pids,
+           x.workers_ready, x.submitted, x.completed, x.failed, x.queued,
+           x.in_flight, x.cancelled, x.timed_out, x.workers_started,
+           x.workers_died, x.workers_killed, x.workers_recycled, x.window);
 }
 
 } // namespace actorpool

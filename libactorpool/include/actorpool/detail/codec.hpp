@@ -158,7 +158,9 @@ using buffer_sink = basic_sink<std::vector<char>>;
 
 /// CAF deserializer for what `basic_sink` wrote. Every length is checked
 /// against the bytes left before anything is allocated (a list cannot have
-/// more elements than bytes remain), so forged lengths fail cheaply.
+/// more elements than bytes remain, except the bits of a `std::vector<bool>`,
+/// eight to a byte, whose bytes must follow), so forged lengths fail
+/// cheaply.
 class source final : public caf::deserializer {
 public:
   source(const char* data, size_t size);
