@@ -4,6 +4,7 @@
 //
 // Usage: actorpool-pool-parent <workers>
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -31,8 +32,14 @@ int main(int argc, char** argv) {
     std::printf(" %d", static_cast<int>(pid));
   std::printf("\n");
   std::fflush(stdout);
+  // Until stdin closes or a signal ends the program. It waits in poll(2),
+  // not read(2): ThreadSanitizer runs a signal handler only once the thread
+  // leaves its system call, and the kernel restarts a read (SA_RESTART)
+  // without leaving it; a poll lets it run at once.
+  pollfd in{0, POLLIN, 0};
   char c;
-  while (read(0, &c, 1) > 0)
-    ; // until stdin closes or a signal ends the program
+  while (poll(&in, 1, -1) >= 0)
+    if ((in.revents & (POLLIN | POLLHUP)) != 0 && read(0, &c, 1) <= 0)
+      break;
   return 0;
 }
