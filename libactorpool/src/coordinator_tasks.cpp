@@ -265,13 +265,13 @@ void coordinator_core::record_exec(uint32_t exec_us) {
 
 pool_stats coordinator_core::stats() const {
   auto result = counters_;
-  for (auto& kvp : workers_)
-    if (kvp.second.state != worker_state::exiting)
-      result.pids.push_back(kvp.second.pid);
-  for (auto& kvp : workers_)
-    if (kvp.second.state == worker_state::ready)
-      result.ready_pids.push_back(kvp.second.pid);
-  result.workers_ready = result.ready_pids.size();
+  for (auto& kvp : workers_) {
+    auto& w = kvp.second;
+    if (w.state != worker_state::exiting)
+      result.pids.push_back(w.pid);
+    if (w.state == worker_state::ready)
+      result.ready_pids.push_back(w.pid);
+  }
   result.queued = queue_.size();
   result.in_flight = tasks_.size() - queue_.size();
   result.window = window();

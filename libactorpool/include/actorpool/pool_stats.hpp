@@ -12,10 +12,9 @@ namespace actorpool {
 struct pool_stats {
   /// Process ids of the live workers (starting, ready or retiring).
   std::vector<int32_t> pids;
-  /// Process ids of the workers ready for tasks right now (those of `pids`
-  /// that have started, and run their initializer), and their number.
+  /// Process ids of the workers ready for tasks right now: those of `pids`
+  /// that have started and run their initializer.
   std::vector<int32_t> ready_pids;
-  uint64_t workers_ready = 0;
   /// Chunks ever accepted, completed successfully, failed.
   uint64_t submitted = 0;
   uint64_t completed = 0;
@@ -41,9 +40,9 @@ struct pool_stats {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
   return f(caf::meta::type_name("pool_stats"), x.pids, x.ready_pids,
-           x.workers_ready, x.submitted, x.completed, x.failed, x.queued,
-           x.in_flight, x.cancelled, x.timed_out, x.workers_started,
-           x.workers_died, x.workers_killed, x.workers_recycled, x.window);
+           x.submitted, x.completed, x.failed, x.queued, x.in_flight,
+           x.cancelled, x.timed_out, x.workers_started, x.workers_died,
+           x.workers_killed, x.workers_recycled, x.window);
 }
 
 } // namespace actorpool
