@@ -133,7 +133,7 @@ TEST_P(pipe_test, connection) {
   EXPECT_TRUE(conn.poll(std::nullopt)); // waits for the echo
   EXPECT_LT(elapsed([&] { EXPECT_TRUE(conn.poll(100ms)); }), 50ms);
   EXPECT_EQ(conn.recv(), "");
-  std::string big(4 * 1024 * 1024, 'X');
+  std::string big(16 * 1024 * 1024, 'X'); // Python's really_big_msg
   conn.send(big);
   EXPECT_EQ(conn.recv(), big);
   conn.send(sentinel);

@@ -4,7 +4,6 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <vector>
 
@@ -13,6 +12,9 @@
 #include "actorpool/array.hpp"
 #include "actorpool/barrier.hpp"
 #include "actorpool/exceptions.hpp"
+#include "actorpool/lock.hpp"
+#include "actorpool/lock_guard.hpp"
+#include "actorpool/pipe.hpp"
 #include "actorpool/process.hpp"
 #include "actorpool/semaphore.hpp"
 #include "actorpool/value.hpp"
@@ -45,10 +47,23 @@ void record_index(barrier b, array<int> indexes, int i) {
   indexes.set(static_cast<size_t>(i), b.wait());
 }
 
-std::atomic<int> action_runs{0};
+// Python's AppendTrue: the action appends to a list shared by every party.
+// An action takes no arguments and runs in the parent, so the list is a
+// value made there, handed to the parties as an argument.
+value<int>& action_results() {
+  static value<int> results{0};
+  return results;
+}
 
-void count_action() {
-  ++action_runs;
+void append_true() {
+  action_results().fetch_add(1);
+}
+
+// Python's _test_action_f: the action ran, and finished, before any party
+// was released.
+void action_f(barrier b, value<int> results) {
+  b.wait();
+  check(results.get() == 1, "released before the action finished");
 }
 
 void wait_once(barrier b) {
@@ -114,6 +129,15 @@ void timeout_f(barrier b, array<int> results, semaphore late, int64_t ms) {
   }
 }
 
+// Python's _test_thousand_f.
+void thousand_f(barrier b, int passes, connection<int> conn, lock l) {
+  for (int i = 0; i < passes; ++i) {
+    b.wait();
+    lock_guard<lock> guard{l};
+    conn.send(i);
+  }
+}
+
 void lockstep(barrier b, value<int> sum, int passes) {
   int n = b.parties();
   for (int i = 0; i < passes; ++i) {
@@ -127,7 +151,9 @@ void lockstep(barrier b, value<int> sum, int passes) {
 
 ACTORPOOL_TASK(multipass)
 ACTORPOOL_TASK(record_index)
-ACTORPOOL_TASK(count_action)
+ACTORPOOL_TASK(append_true)
+ACTORPOOL_TASK(action_f)
+ACTORPOOL_TASK(thousand_f)
 ACTORPOOL_TASK(wait_once)
 ACTORPOOL_TASK(abort_f)
 ACTORPOOL_TASK(reset_f)
@@ -190,15 +216,18 @@ TEST_P(sync_barrier_test, barrier_wait_returns_distinct_indexes) {
     EXPECT_EQ(xs[static_cast<size_t>(i)], i);
 }
 
-TEST_P(sync_barrier_test,
-       barrier_action_runs_once_per_generation_in_the_parent) {
+// Python's test_action: every party sees the action's result when its wait
+// returns; the action ran once. Then once more per generation.
+TEST_P(sync_barrier_test, barrier_action) {
   int n = workers() + 1;
-  action_runs = 0;
-  barrier b{n, count_action, patience};
-  EXPECT_EQ(run_parties(n, wait_once, b), 0);
-  EXPECT_EQ(action_runs, 1);
-  EXPECT_EQ(run_parties(n, wait_once, b), 0);
-  EXPECT_EQ(action_runs, 2);
+  auto results = action_results();
+  results.set(0);
+  barrier b{n, append_true, patience};
+  EXPECT_EQ(run_parties(n, action_f, b, results), 0);
+  EXPECT_EQ(results.get(), 1);
+  results.set(0);
+  EXPECT_EQ(run_parties(n, action_f, b, results), 0);
+  EXPECT_EQ(results.get(), 1);
 }
 
 TEST_P(sync_barrier_test, barrier_abort) {
@@ -263,6 +292,26 @@ TEST_P(sync_barrier_test, barrier_many_passes) {
   value<int> sum{0};
   EXPECT_EQ(run_parties(n, lockstep, b, sum, 100), 0);
   EXPECT_EQ(sum.get(), 100 * n);
+}
+
+// Python's test_thousand: the parties are processes that pass the barrier
+// 1000 times, each sending the pass number under a lock down one pipe; the
+// parent reads every pass's numbers before the next pass's.
+TEST_P(sync_barrier_test, barrier_thousand) {
+  constexpr int passes = 1000;
+  int n = workers() + 1;
+  barrier b{n, patience};
+  lock l;
+  auto [conn, child_conn] = pipe<int>(false);
+  std::vector<process> ps;
+  for (int j = 0; j < n; ++j)
+    ps.emplace_back(thousand_f, b, passes, child_conn, l);
+  for (auto& p : ps)
+    p.start();
+  for (int i = 0; i < passes; ++i)
+    for (int j = 0; j < n; ++j)
+      ASSERT_EQ(conn.recv(), i);
+  EXPECT_EQ(join_all(ps), 0);
 }
 
 TEST_P(sync_barrier_test, a_dead_waiter_breaks_the_barrier) {
