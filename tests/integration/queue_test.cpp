@@ -5,14 +5,16 @@
 // test_timeout, test_closed_queue_put_get_exceptions (with our semantics:
 // a closed queue still hands out what is left, then raises EOF), and
 // TestSimpleQueue's test_empty and test_close.
-// Skipped: test_no_import_lock_contention (Python's import lock),
-// test_queue_feeder_donot_stop_onexc and test_queue_feeder_on_queue_feeder_
-// error (there is no feeder thread: an unserializable item fails the `put`
-// call itself, before anything is queued). Python's Events that order parent
-// and child are replaced by the task's own blocking calls and results.
-// Added: many producers and consumers, bounded queues with blocked puts
-// across processes, and a consumer killed while it waits in `get`. Speed
-// figures are in actorpool-bench (queue_put_get).
+// test_queue_feeder_donot_stop_onexc: there is no feeder thread, so an
+// unserializable item fails the `put` itself with `encoding_error`, before
+// anything is sent; it takes no room, and the queue goes on serving the
+// parent and the workers.
+// Skipped: test_no_import_lock_contention (Python's import lock) and
+// test_queue_feeder_on_queue_feeder_error (a hook of the feeder thread).
+// Python's Events that order parent and child are replaced by the task's own
+// blocking calls and results. Added: many producers and consumers, bounded
+// queues with blocked puts across processes, and a consumer killed while it
+// waits in `get`. Speed figures are in actorpool-bench (queue_put_get).
 
 #include "actorpool/queue.hpp"
 
@@ -22,10 +24,13 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include <caf/error.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/sec.hpp>
 #include <gtest/gtest.h>
 
 #include "actorpool/event.hpp"
@@ -50,6 +55,47 @@ struct tagged {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, tagged& x) {
   return f(caf::meta::type_name("tagged"), x.producer, x.seq);
+}
+
+/// An item that may refuse to be serialized (Python: NotSerializable, whose
+/// __reduce__ raises): its inspect fails with an error, or throws.
+struct maybe_sendable {
+  enum refusal : uint8_t { none, fails, throws };
+  bool value = false;
+  refusal refuse = none;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, maybe_sendable& x) {
+  if constexpr (Inspector::reads_state) {
+    if (x.refuse == maybe_sendable::fails)
+      return caf::make_error(caf::sec::state_not_serializable,
+                             "this item refuses to be serialized");
+    if (x.refuse == maybe_sendable::throws)
+      throw std::runtime_error("this item throws when serialized");
+  }
+  return f(caf::meta::type_name("maybe_sendable"), x.value);
+}
+
+/// Python's test_queue_feeder_donot_stop_onexc, steps of one process: the
+/// unserializable puts fail with `encoding_error` and take no room (`q`
+/// holds one item at most), the next put goes in at once. Returns how many
+/// puts failed with `encoding_error`.
+int q_put_unsendable(queue<maybe_sendable> q) {
+  int failed = 0;
+  for (auto refuse : {maybe_sendable::fails, maybe_sendable::throws}) {
+    try {
+      q.put(maybe_sendable{false, refuse});
+    } catch (const encoding_error&) {
+      ++failed;
+    }
+  }
+  q.put(maybe_sendable{true}, false);
+  return failed;
+}
+
+bool q_get_one(queue<maybe_sendable> q) {
+  return q.get(true, patience).value;
 }
 
 std::vector<int> q_take(queue<int> q, int n) {
@@ -130,6 +176,8 @@ class queue_test : public spread_test_p {};
 
 } // namespace
 
+ACTORPOOL_TASK(q_put_unsendable)
+ACTORPOOL_TASK(q_get_one)
 ACTORPOOL_TASK(q_take)
 ACTORPOOL_TASK(q_put_range)
 ACTORPOOL_TASK(q_drain_done)
@@ -238,6 +286,31 @@ TEST_P(queue_test, timeout) {
   queue<int> q;
   auto waited = elapsed([&] { EXPECT_THROW(q.get(true, 200ms), queue_empty); });
   EXPECT_GE(waited, 100ms);
+}
+
+// Python's test_queue_feeder_donot_stop_onexc: an unbounded queue, then a
+// queue of one (Python's bpo-33078: the failed put must not take a slot),
+// in this process and in a worker.
+TEST_P(queue_test, queue_feeder_donot_stop_onexc) {
+  pool p{opts()};
+  {
+    queue<maybe_sendable> q;
+    EXPECT_EQ(q_put_unsendable(q), 2);
+    EXPECT_TRUE(q.get(true, patience).value);
+    EXPECT_EQ(p.apply(q_put_unsendable, q), 2);
+    EXPECT_TRUE(q.get(true, patience).value);
+    q.close();
+  }
+  queue<maybe_sendable> q{1};
+  EXPECT_EQ(q_put_unsendable(q), 2);
+  EXPECT_EQ(q.qsize(), 1u);
+  EXPECT_TRUE(p.apply(q_get_one, q));
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(p.apply(q_put_unsendable, q), 2);
+  EXPECT_EQ(q.qsize(), 1u);
+  EXPECT_TRUE(q.get(true, patience).value);
+  EXPECT_TRUE(q.empty());
+  q.close();
 }
 
 TEST_P(queue_test, closed_queue_put_get_exceptions) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -192,6 +193,37 @@ TEST(codec, unsendable_fails_with_encoding_failed) {
   std::string buf;
   actorpool::test::unsendable u{1};
   EXPECT_EQ(failure_code([&] { encode_into(buf, u); }), errc::encoding_failed);
+}
+
+namespace {
+
+// A type whose inspect throws while serializing instead of returning an
+// error.
+struct throws_on_save {
+  int value = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, throws_on_save& x) {
+  if constexpr (Inspector::reads_state)
+    throw std::runtime_error("no way");
+  return f(x.value);
+}
+
+} // namespace
+
+TEST(codec, an_inspect_that_throws_fails_with_encoding_failed) {
+  std::string buf = "prefix";
+  int before = 5;
+  throws_on_save t{1};
+  EXPECT_EQ(failure_code([&] { encode_into(buf, before, t); }),
+            errc::encoding_failed);
+  EXPECT_EQ(buf, "prefix");
+  try {
+    encode_into(buf, t);
+  } catch (const codec_failure& e) {
+    EXPECT_NE(std::string{e.what()}.find("no way"), std::string::npos);
+  }
 }
 
 TEST(codec, failed_encoding_leaves_buffer_unchanged) {

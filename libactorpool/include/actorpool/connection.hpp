@@ -8,6 +8,7 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "actorpool/detail/item_codec.hpp"
 #include "actorpool/detail/lazy_service.hpp"
 
 namespace actorpool {
@@ -78,15 +79,16 @@ public:
   /// An empty handle; calls throw `state_error`.
   connection() = default;
 
-  /// Sends `x` to the other end.
+  /// Sends `x` to the other end; a value that cannot be serialized throws
+  /// `encoding_error` before anything is sent.
   void send(const T& x) const {
-    detail::pipe_send_encoded(svc_, end_, detail::encode(x));
+    detail::pipe_send_encoded(svc_, end_, detail::encode_item(x));
   }
 
   /// Waits for the next item; throws `eof_error` when the other end is
   /// closed (or gone) and nothing is left to read.
   T recv() const {
-    return detail::decode_one<T>(detail::pipe_recv_encoded(svc_, end_));
+    return detail::decode_item<T>(detail::pipe_recv_encoded(svc_, end_));
   }
 
   /// Whether `recv` would return without waiting (an item is there or the

@@ -8,6 +8,7 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "actorpool/detail/item_codec.hpp"
 #include "actorpool/detail/lazy_service.hpp"
 
 namespace actorpool {
@@ -88,10 +89,12 @@ public:
 
   /// Puts `x` at the end. With `block`, waits for room until `timeout` (no
   /// limit when empty), else fails at once; throws `queue_full` when there is
-  /// no room in time and `eof_error` after `close()`.
+  /// no room in time and `eof_error` after `close()`. `x` is serialized
+  /// first, in this thread: a value that cannot be throws `encoding_error`
+  /// and the queue is left as it was (no room is taken).
   void put(const T& x, bool block = true, timeout_type timeout = {}) const {
     auto wait = detail::wait_micros(block, timeout);
-    detail::queue_put_encoded(svc_, detail::encode(x), wait);
+    detail::queue_put_encoded(svc_, detail::encode_item(x), wait);
   }
 
   /// `put(x, false)`.
@@ -102,10 +105,11 @@ public:
   /// Removes and returns the first item. With `block`, waits for one until
   /// `timeout` (no limit when empty), else fails at once; throws
   /// `queue_empty` when none came in time and `eof_error` when the queue is
-  /// closed and empty.
+  /// closed and empty; `encoding_error` when the item does not decode as a
+  /// `T`.
   T get(bool block = true, timeout_type timeout = {}) const {
     auto wait = detail::wait_micros(block, timeout);
-    return detail::decode_one<T>(detail::queue_get_encoded(svc_, wait));
+    return detail::decode_item<T>(detail::queue_get_encoded(svc_, wait));
   }
 
   /// `get(false)`.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actorpool/detail/codec.hpp"
+#include "actorpool/detail/item_codec.hpp"
 #include "actorpool/detail/job.hpp"
 #include "actorpool/exceptions.hpp"
 
@@ -24,16 +25,6 @@ inline size_t auto_chunksize(size_t items, size_t processes) {
   auto per = processes * 4;
   auto n = items / per;
   return items % per != 0 ? n + 1 : std::max<size_t>(n, 1);
-}
-
-/// Runs `fn`, turning codec failures into the facade's `encoding_error`.
-template <class F>
-decltype(auto) translate_codec_errors(F&& fn) {
-  try {
-    return fn();
-  } catch (const codec_failure& e) {
-    throw encoding_error(e.code(), e.what());
-  }
 }
 
 /// Converts `xs` to the task's argument tuple and appends its encoding.

@@ -222,12 +222,22 @@ private:
 };
 
 /// Appends the encodings of `xs` to `out`; throws `codec_failure` on error
-/// (leaving `out` at its original size).
+/// (leaving `out` at its original size), also when an `inspect` overload
+/// throws a `std::exception` instead of returning an error (Python: a
+/// `__reduce__` that raises).
 template <class... Ts>
 void encode_into(std::string& out, Ts&... xs) {
   auto old_size = out.size();
-  string_sink sink{out};
-  if (auto err = sink(xs...)) {
+  caf::error err;
+  try {
+    string_sink sink{out};
+    err = sink(xs...);
+  } catch (const std::exception& e) {
+    out.resize(old_size);
+    throw codec_failure(errc::encoding_failed,
+                        std::string{"cannot serialize value: "} + e.what());
+  }
+  if (err) {
     out.resize(old_size);
     throw codec_failure(errc::encoding_failed,
                         "cannot serialize value: " + caf::to_string(err));
