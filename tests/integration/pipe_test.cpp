@@ -87,6 +87,19 @@ int p_wait_reading(queue<int> ready, connection<int> conn) {
   return conn.recv();
 }
 
+// Sends `n` bytes, which is more than the pool's frame limit allows, then a
+// short message; returns what the long send threw.
+std::string p_send_too_long(connection<std::string> conn, int n) {
+  std::string result = "sent";
+  try {
+    conn.send(std::string(static_cast<size_t>(n), 'L'));
+  } catch (const encoding_error& e) {
+    result = e.what();
+  }
+  conn.send("after");
+  return result;
+}
+
 std::string wrong_direction(connection<int> reader, connection<int> writer) {
   std::string result;
   auto attempt = [&](const char* what, auto f) {
@@ -112,6 +125,7 @@ ACTORPOOL_TASK(p_produce)
 ACTORPOOL_TASK(p_consume)
 ACTORPOOL_TASK(p_hang)
 ACTORPOOL_TASK(p_wait_reading)
+ACTORPOOL_TASK(p_send_too_long)
 ACTORPOOL_TASK(wrong_direction)
 
 TEST_P(pipe_test, connection) {
@@ -141,6 +155,29 @@ TEST_P(pipe_test, connection) {
   EXPECT_TRUE(conn.readable());
   EXPECT_TRUE(conn.writable());
   EXPECT_THROW(conn.recv(), eof_error);
+}
+
+// A worker may not send a frame longer than the pool's max_frame_size: a
+// message that would need one fails with encoding_error in the worker,
+// which goes on serving; the pipe stays usable. What the parent sends to a
+// worker is not bound by that limit.
+TEST_P(pipe_test, a_message_over_the_frame_limit_is_an_encoding_error) {
+  auto [conn, child_conn] = pipe<std::string>();
+  pool p{opts().max_frame_size(size_t{1} << 20)};
+  auto what = p.apply(p_send_too_long, child_conn, 2 << 20);
+  EXPECT_NE(what.find("frame size limit"), std::string::npos) << what;
+  EXPECT_EQ(conn.recv(), "after");
+  auto echo = p.apply_async(p_echo, child_conn);
+  std::string big(2 << 20, 'B');
+  conn.send(big);
+  try { // it could not send it back
+    echo.get();
+    ADD_FAILURE() << "the echo sent the long message back";
+  } catch (const remote_failure& e) {
+    EXPECT_EQ(e.type_name(), "actorpool::encoding_error");
+  }
+  EXPECT_FALSE(conn.poll());
+  EXPECT_EQ(p.stats().workers_died, 0u);
 }
 
 TEST_P(pipe_test, duplex_false) {

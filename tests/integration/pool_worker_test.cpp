@@ -245,6 +245,13 @@ TEST_P(pool_worker_test, frame_size_limit) {
   pool p{pool_options{}.processes(workers()).max_frame_size(4096)};
   EXPECT_THROW(p.apply(payload_size, std::string(8192, 'x')), encoding_error);
   EXPECT_EQ(p.apply(payload_size, std::string(1000, 'x')), 1000u);
+  // A result over the limit fails its call, not its worker.
+  EXPECT_THROW(p.apply(repeat, std::string{"ab"}, 4096), encoding_error);
+  // Results that fit one by one but not together take several frames.
+  std::vector<std::tuple<std::string, int>> xs(16, {"ab", 800});
+  for (auto& y : p.starmap(repeat, xs, 1))
+    EXPECT_EQ(y.size(), 1600u);
+  EXPECT_EQ(p.stats().workers_died, 0u);
 }
 
 TEST_P(pool_worker_test, workers_are_separate_processes) {

@@ -48,15 +48,12 @@ void record_index(barrier b, array<int> indexes, int i) {
 }
 
 // Python's AppendTrue: the action appends to a list shared by every party.
-// An action takes no arguments and runs in the parent, so the list is a
-// value made there, handed to the parties as an argument.
-value<int>& action_results() {
-  static value<int> results{0};
-  return results;
-}
+// An action takes no arguments and runs in the parent, so it finds the list
+// (a value the test makes and hands to the parties) through this pointer.
+value<int>* action_results = nullptr;
 
 void append_true() {
-  action_results().fetch_add(1);
+  action_results->fetch_add(1);
 }
 
 // Python's _test_action_f: the action ran, and finished, before any party
@@ -220,14 +217,15 @@ TEST_P(sync_barrier_test, barrier_wait_returns_distinct_indexes) {
 // returns; the action ran once. Then once more per generation.
 TEST_P(sync_barrier_test, barrier_action) {
   int n = workers() + 1;
-  auto results = action_results();
-  results.set(0);
+  value<int> results{0};
+  action_results = &results;
   barrier b{n, append_true, patience};
   EXPECT_EQ(run_parties(n, action_f, b, results), 0);
   EXPECT_EQ(results.get(), 1);
   results.set(0);
   EXPECT_EQ(run_parties(n, action_f, b, results), 0);
   EXPECT_EQ(results.get(), 1);
+  action_results = nullptr;
 }
 
 TEST_P(sync_barrier_test, barrier_abort) {
