@@ -1,9 +1,9 @@
 // Pipes across processes: a port of CPython's _TestConnection
 // (Lib/test/_test_multiprocessing.py), over 1, 2 and 4 pool workers.
 //
-// Ported: test_connection (echo child, poll timings, a big message, EOF
-// after the child closes), test_duplex_false, test_context (closing both
-// ends).
+// Ported: test_connection (echo child, poll timings, Python's 16 MiB
+// message, EOF after the child closes), test_duplex_false, test_context
+// (closing both ends).
 // Skipped: the byte-level API (send_bytes, recv_bytes, recv_bytes_into,
 // test_sendbytes, BufferTooShort) and fileno(): connections are typed and
 // carry serialized values, not byte streams over a descriptor;
@@ -12,7 +12,8 @@
 // the child's end in the parent closes it for the child too here: ends are
 // not per-process descriptors, see connection.hpp).
 // Added: a producer process and a consumer reading until EOF, a peer killed
-// while the other end waits in recv (EOF, not a hang), a dead reader.
+// while the other end waits in recv (EOF, not a hang), a dead reader, a
+// worker's message over the pool's frame limit.
 
 #include "actorpool/pipe.hpp"
 
