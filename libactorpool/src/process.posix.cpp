@@ -24,8 +24,9 @@ namespace actorpool::detail {
 namespace {
 
 caf::error os_error(const char* call, int code) {
-  return make_error(errc::system_error,
-                    std::string{call} + ": " + strerror(code));
+  auto what = std::string{"cannot start a worker: "} + call + ": "
+              + strerror(code);
+  return make_error(errc::worker_start_failed, std::move(what));
 }
 
 bool is_ours(const char* entry) {

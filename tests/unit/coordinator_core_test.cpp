@@ -425,7 +425,7 @@ TEST(coordinator_core, repeated_start_failures_break_the_pool) {
   h.core.on_timer(timer_kind::respawn, 0); // 5th in a row: give up
   EXPECT_FALSE(h.core.running());
   ASSERT_EQ(job->failed.size(), 1u);
-  EXPECT_EQ(code_of(job->failed[0].second), errc::system_error);
+  EXPECT_EQ(code_of(job->failed[0].second), errc::worker_start_failed);
   EXPECT_EQ(h.env.timers_of(timer_kind::respawn), 4u);
 }
 
@@ -531,7 +531,7 @@ TEST(coordinator_core, failed_start_call_breaks_pool) {
   caf::error ready;
   h.core.when_ready([&](const caf::error& err) { ready = err; });
   h.core.start();
-  EXPECT_EQ(code_of(ready), errc::system_error);
+  EXPECT_EQ(code_of(ready), errc::worker_start_failed);
   EXPECT_FALSE(h.core.running());
 }
 
