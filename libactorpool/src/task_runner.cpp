@@ -52,6 +52,9 @@ result_msg run_task(const task_msg& t) {
                            r.payload);
   } catch (const codec_failure& e) {
     return failed(t.id, e.code(), "", e.what());
+  } catch (const remote_failure& e) {
+    // From a pool this task used: it goes on as the original exception.
+    return failed(t.id, errc::task_failed, e.type_name(), e.message());
   } catch (const std::exception& e) {
     return failed(t.id, errc::task_failed, current_exception_type_name(),
                   e.what());
