@@ -197,7 +197,7 @@ TEST_P(frame_limit_test, queue_item_over_the_limit_fails_the_get_and_stays) {
   q.put("small");
   auto r = p.apply(get_blob, q);
   EXPECT_TRUE(starts_with(r, "encoding_error: ")) << r;
-  EXPECT_EQ(q.qsize(), 2u);
+  ASSERT_EQ(q.qsize(), 2u); // else the gets below would wait forever
   EXPECT_EQ(q.get(), std::string(2 * one_mib, 'x'));
   EXPECT_EQ(p.apply(get_blob, q), "ok 5");
   expect_same_workers(p, before);
@@ -213,6 +213,7 @@ TEST_P(frame_limit_test, pipe_message_over_the_limit_fails_send_and_recv) {
   mine.send(std::string(2 * one_mib, 'm'));
   auto received = p.apply(recv_blob, theirs);
   EXPECT_TRUE(starts_with(received, "encoding_error: ")) << received;
+  ASSERT_TRUE(theirs.poll()); // else the recv below would wait forever
   EXPECT_EQ(theirs.recv(), std::string(2 * one_mib, 'm'));
   mine.send("tiny");
   EXPECT_EQ(p.apply(recv_blob, theirs), "ok 4");
