@@ -37,7 +37,7 @@ void on_cancel(reader_actor* self, uint64_t id) {
   std::vector<result_msg> rs(1);
   rs[0].id = id;
   rs[0].status = result_msg::not_started;
-  st.out->write(frame_kind::results, rs);
+  st.out->write_or_exit(frame_kind::results, rs);
 }
 
 caf::error on_frame(reader_actor* self, const frame_view& fv) {
@@ -125,6 +125,7 @@ caf::behavior child_reader(reader_actor* self, int fd, caf::actor runner,
   st.out = out;
   st.board = board;
   st.calls = calls;
+  st.frames = frame_reader{out->max_frame_size()};
   self->send(self, read_atom::value);
   return {
     [=](read_atom) { read_once(self); },

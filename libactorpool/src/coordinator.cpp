@@ -160,9 +160,8 @@ caf::message_handler facade_handlers(coordinator_actor* self) {
   };
 }
 
-caf::behavior coordinator(coordinator_actor* self, pool_config cfg,
-                          size_t max_frame_size) {
-  self->state.env = std::make_unique<process_env>(self, max_frame_size);
+caf::behavior coordinator(coordinator_actor* self, pool_config cfg) {
+  self->state.env = std::make_unique<process_env>(self, cfg.max_frame_size);
   self->state.core = std::make_unique<coordinator_core>(std::move(cfg),
                                                         *self->state.env);
   self->state.core->start();
@@ -175,9 +174,8 @@ caf::behavior coordinator(coordinator_actor* self, pool_config cfg,
 
 } // namespace
 
-caf::actor spawn_coordinator(caf::actor_system& sys, pool_config cfg,
-                             size_t max_frame_size) {
-  return sys.spawn(coordinator, std::move(cfg), max_frame_size);
+caf::actor spawn_coordinator(caf::actor_system& sys, pool_config cfg) {
+  return sys.spawn(coordinator, std::move(cfg));
 }
 
 } // namespace actorpool::detail

@@ -108,7 +108,7 @@ coordinator_core::worker_rec* coordinator_core::pick_worker(bool alone) {
 }
 
 void coordinator_core::dispatch() {
-  std::map<uint64_t, std::pair<std::vector<task_msg>, size_t>> batches;
+  std::map<uint64_t, pending_batch> batches;
   while (!queue_.empty()) {
     auto id = queue_.front();
     auto i = tasks_.find(id);
@@ -122,21 +122,33 @@ void coordinator_core::dispatch() {
                                  std::string{"result abandoned"}));
       continue;
     }
+    if (auto err = check_task_size(i->second.name, i->second.payload.size(),
+                                   cfg_.max_frame_size)) {
+      queue_.pop_front();
+      finish_erase(i, err);
+      continue;
+    }
     auto w = pick_worker(i->second.suspect);
     if (w == nullptr)
       break; // a suspect at the head waits for an idle worker
     queue_.pop_front();
-    auto& b = batches[w->id];
-    assign(*w, id, i->second, b.first, b.second);
+    assign(*w, id, i->second, batches[w->id]);
   }
   for (auto& kvp : batches)
-    if (!kvp.second.first.empty())
-      env_.send_tasks(kvp.first, std::move(kvp.second.first));
+    send_batch(kvp.first, kvp.second);
 }
 
+void coordinator_core::send_batch(uint64_t wid, pending_batch& batch) {
+  if (!batch.tasks.empty())
+    env_.send_tasks(wid, std::move(batch.tasks));
+  batch = pending_batch{};
+}
+
+// A batch ends before a chunk that would take it past `max_batch_bytes` of
+// payload (a soft limit) or past the frame size limit (a hard one: the
+// chunk fits in a frame of its own, see `dispatch`).
 void coordinator_core::assign(worker_rec& w, uint64_t id, task_rec& t,
-                              std::vector<task_msg>& batch,
-                              size_t& batch_bytes) {
+                              pending_batch& batch) {
   t.worker = w.id;
   w.isolated = t.suspect;
   w.in_flight.push_back(id);
@@ -144,14 +156,15 @@ void coordinator_core::assign(worker_rec& w, uint64_t id, task_rec& t,
     front_changed(w);
   w.in_flight_bytes += t.payload.size();
   ++w.assigned;
-  if (batch_bytes + t.payload.size() > cfg_.max_batch_bytes && !batch.empty()) {
-    env_.send_tasks(w.id, std::move(batch));
-    batch.clear();
-    batch_bytes = 0;
-  }
+  auto length = frame_length_bound(1, t.name.size() + t.payload.size())
+                - frame_overhead;
+  if (batch.payload_bytes + t.payload.size() > cfg_.max_batch_bytes
+      || batch.frame_length + length > cfg_.max_frame_size)
+    send_batch(w.id, batch);
   uint8_t flags = t.timeout.count() > 0 ? task_msg::flush_first : 0;
-  batch.push_back(task_msg{id, t.name, t.count, t.payload, flags});
-  batch_bytes += t.payload.size();
+  batch.tasks.push_back(task_msg{id, t.name, t.count, t.payload, flags});
+  batch.payload_bytes += t.payload.size();
+  batch.frame_length += length;
   if (cfg_.max_tasks_per_child > 0 && w.assigned >= cfg_.max_tasks_per_child)
     retire(w);
 }

@@ -39,6 +39,20 @@ bool broke_protocol(const std::string& reason) {
          || reason.rfind("bad hello", 0) == 0;
 }
 
+/// A failure to start a worker, whatever the environment reported: the
+/// pool's callers see `start_error`.
+caf::error as_start_failure(const caf::error& err) {
+  if (is_actorpool_error(err)
+      && static_cast<errc>(err.code()) == errc::worker_start_failed)
+    return err;
+  auto& ctx = err.context();
+  auto what = is_actorpool_error(err) && ctx.match_elements<std::string>()
+                ? ctx.get_as<std::string>(0)
+                : render(err);
+  return make_error(errc::worker_start_failed,
+                    "cannot start a worker: " + what);
+}
+
 } // namespace
 
 coordinator_env::~coordinator_env() {
@@ -62,7 +76,7 @@ void coordinator_core::start_worker() {
   auto wid = next_worker_++;
   auto pid = env_.start_worker(wid);
   if (!pid) {
-    start_failed(pid.error());
+    start_failed(as_start_failure(pid.error()));
     return;
   }
   ++counters_.workers_started;

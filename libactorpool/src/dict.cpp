@@ -13,7 +13,7 @@ namespace actorpool::detail {
 
 // -- dict_state: the service --------------------------------------------------
 
-service_result dict_state::on_call(client_id, uint8_t op,
+service_result dict_state::on_call(client_id c, uint8_t op,
                                    const std::string& payload) {
   switch (op) {
     case dict_ops::set:
@@ -22,7 +22,7 @@ service_result dict_state::on_call(client_id, uint8_t op,
     case dict_ops::get:
       return encode_found(find(payload));
     case dict_ops::pop:
-      return pop(payload);
+      return pop(c, payload);
     case dict_ops::erase:
       return encode(erase(payload));
     case dict_ops::contains:
@@ -73,8 +73,10 @@ bool dict_state::erase(const std::string& key) {
   return true;
 }
 
-std::string dict_state::pop(const std::string& key) {
+service_result dict_state::pop(client_id c, const std::string& key) {
   auto out = encode_found(find(key));
+  if (auto err = check_fits(c, out))
+    return err;
   erase(key);
   return out;
 }

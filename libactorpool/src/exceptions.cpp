@@ -79,6 +79,21 @@ std::string current_exception_type_name() {
   return ti ? demangle(ti->name()) : std::string{"<unknown>"};
 }
 
+errc code_in_text(const std::string& what, errc fallback) noexcept {
+  constexpr const char prefix[] = "actorpool::";
+  constexpr size_t prefix_size = sizeof(prefix) - 1;
+  if (what.compare(0, prefix_size, prefix) != 0)
+    return fallback;
+  auto colon = what.find(": ", prefix_size);
+  if (colon == std::string::npos)
+    return fallback;
+  auto name = what.substr(prefix_size, colon - prefix_size);
+  for (uint8_t i = 1; i <= errc_count; ++i)
+    if (name == to_string(static_cast<errc>(i)))
+      return static_cast<errc>(i);
+  return fallback;
+}
+
 } // namespace detail
 
 // The standard exception types with a string constructor travel as
@@ -93,6 +108,31 @@ ACTORPOOL_EXCEPTION(std::runtime_error)
 ACTORPOOL_EXCEPTION(std::range_error)
 ACTORPOOL_EXCEPTION(std::overflow_error)
 ACTORPOOL_EXCEPTION(std::underflow_error)
+
+// So do the library's own: a task whose `q.get(false)` threw `queue_empty`
+// fails get() with a `queue_empty` whose code is the original's.
+#define ACTORPOOL_OWN_EXCEPTION(T, code)                  \
+  static const detail::exception_registrar<T, errc::code> \
+    ACTORPOOL_PP_CAT(actorpool_own_exception_, __COUNTER__);
+
+ACTORPOOL_OWN_EXCEPTION(error, task_failed)
+ACTORPOOL_OWN_EXCEPTION(timeout_error, timeout)
+ACTORPOOL_OWN_EXCEPTION(pool_not_running, pool_not_running)
+ACTORPOOL_OWN_EXCEPTION(bad_argument, invalid_argument)
+ACTORPOOL_OWN_EXCEPTION(encoding_error, encoding_failed)
+ACTORPOOL_OWN_EXCEPTION(unknown_task_error, unknown_task)
+ACTORPOOL_OWN_EXCEPTION(worker_died_error, worker_died)
+ACTORPOOL_OWN_EXCEPTION(start_error, worker_start_failed)
+ACTORPOOL_OWN_EXCEPTION(cancelled_error, cancelled)
+ACTORPOOL_OWN_EXCEPTION(input_error, input_failed)
+ACTORPOOL_OWN_EXCEPTION(queue_empty, empty)
+ACTORPOOL_OWN_EXCEPTION(queue_full, full)
+ACTORPOOL_OWN_EXCEPTION(state_error, invalid_state)
+ACTORPOOL_OWN_EXCEPTION(broken_barrier_error, broken_barrier)
+ACTORPOOL_OWN_EXCEPTION(eof_error, end_of_file)
+ACTORPOOL_OWN_EXCEPTION(system_error, system_error)
+
+#undef ACTORPOOL_OWN_EXCEPTION
 
 namespace {
 

@@ -1,5 +1,9 @@
 #include "internal/frame.hpp"
 
+#include <errno.h>
+
+#include <cstdlib>
+
 #include <caf/sec.hpp>
 
 namespace actorpool::detail {
@@ -13,6 +17,34 @@ uint32_t read_length(const char* p) {
 }
 
 } // namespace
+
+size_t parse_frame_limit(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  auto n = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || errno != 0 || *end != '\0' || n < min_frame_size_limit
+      || n > max_frame_size_limit)
+    return default_max_frame_size;
+  return static_cast<size_t>(n);
+}
+
+caf::error check_task_size(const std::string& name, size_t payload_size,
+                           size_t max, const char* what) {
+  if (frame_length_bound(1, name.size() + payload_size) <= max)
+    return caf::none;
+  return make_error(errc::encoding_failed,
+                    std::string{"encoded "} + what + " of "
+                      + std::to_string(payload_size)
+                      + " bytes exceed the frame size limit of "
+                      + std::to_string(max) + " bytes");
+}
+
+caf::error oversize_frame_error(const char* what, size_t length, size_t max) {
+  return make_error(errc::encoding_failed,
+                    std::string{what} + " of " + std::to_string(length)
+                      + " bytes exceeds the frame size limit of "
+                      + std::to_string(max) + " bytes");
+}
 
 caf::error
 frame_reader::consume(const char* bytes, size_t size,

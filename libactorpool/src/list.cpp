@@ -12,7 +12,7 @@ namespace actorpool::detail {
 
 // -- list_state: the service --------------------------------------------------
 
-service_result list_state::on_call(client_id, uint8_t op,
+service_result list_state::on_call(client_id c, uint8_t op,
                                    const std::string& payload) {
   switch (op) {
     case list_ops::append:
@@ -23,7 +23,7 @@ service_result list_state::on_call(client_id, uint8_t op,
       return encode();
     case list_ops::get:
     case list_ops::pop:
-      return take_item(op, payload);
+      return take_item(c, op, payload);
     case list_ops::set:
       return set_item(payload);
     case list_ops::size:
@@ -47,11 +47,14 @@ std::optional<size_t> list_state::position(int64_t i) const {
   return static_cast<size_t>(i);
 }
 
-std::string list_state::take_item(uint8_t op, const std::string& payload) {
+service_result list_state::take_item(client_id c, uint8_t op,
+                                     const std::string& payload) {
   auto pos = position(decode_one<int64_t>(payload));
   if (!pos)
     return encode_found(nullptr);
   auto out = encode_found(&items_[*pos]);
+  if (auto err = check_fits(c, out))
+    return err;
   if (op == list_ops::pop)
     items_.erase(items_.begin() + static_cast<ptrdiff_t>(*pos));
   return out;

@@ -19,6 +19,8 @@ namespace {
 
 struct parent_broker_state {
   frame_reader reader;
+  /// Longest frame either way.
+  size_t max_frame_size = default_max_frame_size;
   caf::io::connection_handle hdl;
   int fd = -1;
   caf::actor coordinator;
@@ -59,13 +61,16 @@ void hang_up(parent_broker_actor* self, std::string reason) {
   ::shutdown(self->state.fd, SHUT_RDWR);
 }
 
+// The coordinator sends only chunks that fit in a frame, so a frame that
+// does not fit is a fault of this process: the worker is replaced.
 template <class... Ts>
 void write_frame(parent_broker_actor* self, frame_kind kind, Ts&... xs) {
   auto& st = self->state;
   if (st.down)
     return;
-  if (auto err = append_frame(self->wr_buf(st.hdl), kind, xs...)) {
-    hang_up(self, "cannot encode frame: " + caf::to_string(err));
+  if (auto err = append_bounded_frame(self->wr_buf(st.hdl), st.max_frame_size,
+                                      kind, xs...)) {
+    hang_up(self, "cannot encode frame: " + render(err));
     return;
   }
   self->flush(st.hdl);
@@ -106,8 +111,14 @@ std::string encode_error(const caf::error& err) {
   return payload;
 }
 
-void write_reply(parent_broker_actor* self, uint64_t call_id,
-                 const caf::error& err, std::string payload) {
+// A reply too long for a frame fails the call: services that hand items out
+// (queue, pipe) keep the ones that would not fit, see `client_id::max_reply`.
+void write_reply(parent_broker_actor* self, uint64_t call_id, caf::error err,
+                 std::string payload) {
+  auto limit = self->state.max_frame_size;
+  auto length = frame_length_bound(1, payload.size());
+  if (!err && length > limit)
+    err = oversize_frame_error("reply", length, limit);
   service_reply_msg reply{call_id, service_reply_msg::ok, std::move(payload)};
   if (err) {
     reply.status = service_reply_msg::failed;
@@ -140,9 +151,10 @@ caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
     return caf::none;
   }
   auto id = msg.call_id;
+  auto max_reply = max_payload_size(self->state.max_frame_size);
   self
     ->request(service, caf::infinite, service_atom::value, self->state.pid,
-              msg.thread, msg.op, std::move(msg.payload))
+              msg.thread, msg.op, std::move(msg.payload), max_reply)
     .then([self, id](
             std::string&
               result) { write_reply(self, id, caf::none, std::move(result)); },
@@ -209,6 +221,7 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
   st.coordinator = std::move(coordinator);
   st.wid = wid;
   st.reader = frame_reader{max_frame_size};
+  st.max_frame_size = max_frame_size;
   st.fd = fd;
   st.hdl = self->add_scribe(fd);
   self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));

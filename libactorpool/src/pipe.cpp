@@ -108,14 +108,24 @@ service_result pipe_state::send(int e, client_id c, std::string item) {
   if (peer.closed)
     return fail(errc::end_of_file, "the other end is closed");
   answer_all(peer.pollers, encode(true));
-  if (peer.receivers.empty()) {
-    peer.inbox.push_back(std::move(item));
-  } else {
-    auto rp = std::move(peer.receivers.front().rp);
-    peer.receivers.pop_front();
-    rp.deliver(std::move(item));
-  }
+  deliver(peer, std::move(item));
   return encode();
+}
+
+// Like `queue_state::accept`: a waiting receiver that cannot receive the
+// item fails, and the next one gets it.
+void pipe_state::deliver(pipe_end& to, std::string item) {
+  while (!to.receivers.empty()) {
+    auto w = std::move(to.receivers.front());
+    to.receivers.pop_front();
+    if (auto err = check_fits(w.client, item)) {
+      w.rp.deliver(err);
+      continue;
+    }
+    w.rp.deliver(std::move(item));
+    return;
+  }
+  to.inbox.push_back(std::move(item));
 }
 
 service_result pipe_state::recv(int e, client_id c) {
@@ -123,6 +133,8 @@ service_result pipe_state::recv(int e, client_id c) {
     return err;
   auto& me = ends_[e];
   if (!me.inbox.empty()) {
+    if (auto err = check_fits(c, me.inbox.front()))
+      return err;
     auto item = std::move(me.inbox.front());
     me.inbox.pop_front();
     return item;

@@ -21,9 +21,6 @@ namespace {
 
 enum class facade_state { running, closed, terminated };
 
-/// Bytes a frame needs besides a chunk's payload and task name.
-constexpr size_t frame_overhead = 64;
-
 /// Chunks of a stream submitted but not yet consumed, per worker.
 constexpr size_t stream_budget_per_worker = 512;
 
@@ -115,13 +112,12 @@ pool::pool(caf::actor_system& sys, const pool_options& opts)
                        "the actor system must load caf::io::middleman");
   impl_->sys = &sys;
   impl_->processes = cfg.processes;
-  impl_->max_frame_size = opts.max_frame_size();
+  impl_->max_frame_size = cfg.max_frame_size;
   impl_->executor = detail::make_callback_executor(sys, "pool of "
                                                           + std::to_string(
                                                             cfg.processes)
                                                           + " workers");
-  impl_->coordinator = detail::spawn_coordinator(sys, std::move(cfg),
-                                                 opts.max_frame_size());
+  impl_->coordinator = detail::spawn_coordinator(sys, std::move(cfg));
   detail::track_actor(sys, impl_->coordinator);
   try {
     impl_->ask<bool>(detail::ready_atom::value);
@@ -192,11 +188,9 @@ void pool::submit(const std::string& name,
   if (impl_->state != facade_state::running)
     throw pool_not_running(errc::pool_not_running, "pool not running");
   for (auto& c : chunks)
-    if (c.payload.size() + name.size() + frame_overhead > impl_->max_frame_size)
-      throw encoding_error(errc::encoding_failed,
-                           "encoded arguments of "
-                             + std::to_string(c.payload.size())
-                             + " bytes exceed the frame size limit");
+    if (auto err = detail::check_task_size(name, c.payload.size(),
+                                           impl_->max_frame_size))
+      throw_error(err);
   if (chunks.empty())
     return;
   auto coord = impl_->coordinator;

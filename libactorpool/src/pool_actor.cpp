@@ -13,8 +13,7 @@ pool_actor spawn_pool(caf::actor_system& sys, const pool_options& opts) {
   if (!sys.has_middleman())
     throw bad_argument(errc::invalid_argument,
                        "the actor system must load caf::io::middleman");
-  auto coord = detail::spawn_coordinator(sys, std::move(cfg),
-                                         opts.max_frame_size());
+  auto coord = detail::spawn_coordinator(sys, std::move(cfg));
   detail::track_actor(sys, coord);
   return caf::actor_cast<pool_actor>(coord);
 }

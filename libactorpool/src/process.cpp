@@ -13,6 +13,7 @@
 #include "actorpool/exceptions.hpp"
 #include "actorpool/runtime.hpp"
 #include "internal/atoms.hpp"
+#include "internal/frame.hpp"
 #include "internal/process.hpp"
 #include "internal/process_actor.hpp"
 #include "internal/worker_runtime.hpp"
@@ -121,6 +122,10 @@ void process::start() {
     misuse("cannot start a process twice");
   if (impl_->target.name.empty())
     misuse("process has no target");
+  if (auto err = detail::check_task_size(impl_->target.name,
+                                         impl_->target.payload.size(),
+                                         detail::default_max_frame_size))
+    throw_error(err);
   auto& sys = default_system();
   impl_->supervisor = detail::spawn_process_actor(sys, impl_->target,
                                                   impl_->st);

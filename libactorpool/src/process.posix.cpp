@@ -24,13 +24,14 @@ namespace actorpool::detail {
 namespace {
 
 caf::error os_error(const char* call, int code) {
-  return make_error(errc::system_error,
-                    std::string{call} + ": " + strerror(code));
+  auto what = std::string{"cannot start a worker: "} + call + ": "
+              + strerror(code);
+  return make_error(errc::worker_start_failed, std::move(what));
 }
 
 bool is_ours(const char* entry) {
   for (auto name : {worker_env_var, worker_name_env_var, parent_name_env_var,
-                    daemon_env_var}) {
+                    daemon_env_var, max_frame_env_var}) {
     auto n = strlen(name);
     if (strncmp(entry, name, n) == 0 && entry[n] == '=')
       return true;
@@ -46,7 +47,8 @@ std::string own_name() {
 // The environment of the child: ours without stale worker variables, plus
 // the ones that make the child a worker of this process.
 std::vector<std::string> worker_environment(const std::string& name,
-                                            bool daemon) {
+                                            bool daemon,
+                                            size_t max_frame_size) {
   std::vector<std::string> env;
   for (char** e = environ; e && *e; ++e)
     if (!is_ours(*e))
@@ -56,6 +58,8 @@ std::vector<std::string> worker_environment(const std::string& name,
   env.emplace_back(std::string{worker_name_env_var} + "=" + name);
   env.emplace_back(std::string{parent_name_env_var} + "=" + own_name());
   env.emplace_back(std::string{daemon_env_var} + "=" + (daemon ? "1" : "0"));
+  env.emplace_back(std::string{max_frame_env_var} + "="
+                   + std::to_string(max_frame_size));
   return env;
 }
 
@@ -110,7 +114,7 @@ int above_worker_fd(int fd) {
 }
 
 caf::expected<int> spawn_child(int child_end, const std::string& name,
-                               bool daemon) {
+                               bool daemon, size_t max_frame_size) {
   posix_spawnattr_t attr;
   posix_spawn_file_actions_t fa;
   if (int rc = init_attributes(attr))
@@ -120,7 +124,7 @@ caf::expected<int> spawn_child(int child_end, const std::string& name,
     return os_error("posix_spawn_file_actions", rc);
   }
   std::vector<std::string> args{program_invocation_name, "--actorpool-worker"};
-  auto env = worker_environment(name, daemon);
+  auto env = worker_environment(name, daemon, max_frame_size);
   auto argv = as_argv(args);
   auto envp = as_argv(env);
   pid_t pid = -1;
@@ -137,8 +141,8 @@ caf::expected<int> spawn_child(int child_end, const std::string& name,
 
 namespace {
 
-caf::expected<spawned_process> spawn_registered(const std::string& name,
-                                                bool daemon) {
+caf::expected<spawned_process>
+spawn_registered(const std::string& name, bool daemon, size_t max_frame_size) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     return os_error("socketpair", errno);
@@ -147,7 +151,7 @@ caf::expected<spawned_process> spawn_registered(const std::string& name,
     close_fd(sv[0]);
     return os_error("fcntl", errno);
   }
-  auto pid = spawn_child(child_end, name, daemon);
+  auto pid = spawn_child(child_end, name, daemon, max_frame_size);
   close_fd(child_end);
   if (!pid) {
     close_fd(sv[0]);
@@ -160,11 +164,12 @@ caf::expected<spawned_process> spawn_registered(const std::string& name,
 } // namespace
 
 caf::expected<spawned_process> spawn_worker_process(const std::string& name,
-                                                    bool daemon) {
+                                                    bool daemon,
+                                                    size_t max_frame_size) {
   if (!begin_spawn())
     return make_error(errc::worker_start_failed,
                       std::string{"the program is ending on a signal"});
-  auto result = spawn_registered(name, daemon);
+  auto result = spawn_registered(name, daemon, max_frame_size);
   if (!result)
     spawn_failed();
   return result;

@@ -74,7 +74,8 @@ using supervisor_actor = caf::stateful_actor<supervisor_state>;
 
 caf::result<int32_t> on_start(supervisor_actor* self) {
   auto& s = self->state;
-  auto proc = spawn_worker_process(s.st->name, s.st->daemon);
+  auto proc = spawn_worker_process(s.st->name, s.st->daemon,
+                                   default_max_frame_size);
   if (!proc)
     return std::move(proc.error());
   s.pid = proc->pid;

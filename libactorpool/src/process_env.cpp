@@ -20,7 +20,8 @@ process_env::~process_env() {
 }
 
 caf::expected<int> process_env::start_worker(uint64_t wid) {
-  auto proc = spawn_worker_process("PoolWorker-" + std::to_string(wid));
+  auto proc = spawn_worker_process("PoolWorker-" + std::to_string(wid), false,
+                                   max_frame_size_);
   if (!proc)
     return std::move(proc.error());
   brokers_[wid] = spawn_parent_broker(self_->system(), proc->fd, wid,

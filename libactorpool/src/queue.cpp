@@ -68,16 +68,22 @@ service_result queue_state::on_call(client_id c, uint8_t op,
   }
 }
 
+// A waiting getter that cannot receive the item (see `check_fits`) would
+// find it first in line again: its call fails, and the next one gets it.
 void queue_state::accept(std::string item) {
   if (cfg_.joinable)
     ++unfinished_;
-  if (getters_.empty()) {
-    items_.push_back(std::move(item));
+  while (!getters_.empty()) {
+    auto w = std::move(getters_.front());
+    getters_.pop_front();
+    if (auto err = check_fits(w.client, item)) {
+      w.rp.deliver(err);
+      continue;
+    }
+    w.rp.deliver(std::move(item));
     return;
   }
-  auto rp = std::move(getters_.front().rp);
-  getters_.pop_front();
-  rp.deliver(std::move(item));
+  items_.push_back(std::move(item));
 }
 
 service_result queue_state::wait_in(std::deque<queue_waiter>& line, client_id c,
@@ -107,6 +113,8 @@ service_result queue_state::put(client_id c, const std::string& payload) {
 service_result queue_state::get(client_id c, const std::string& payload) {
   auto wait = decode_one<int64_t>(payload);
   if (!items_.empty()) {
+    if (auto err = check_fits(c, items_.front()))
+      return err;
     auto item = std::move(items_.front());
     items_.pop_front();
     if (!putters_.empty()) {

@@ -23,7 +23,8 @@ namespace actorpool::detail {
 namespace {
 
 /// Results are sent as soon as this much task time has accumulated since the
-/// last send, so long tasks report promptly and tiny ones travel in batches.
+/// last send, so long tasks report promptly and tiny ones travel in batches
+/// (of at most one frame).
 constexpr uint64_t flush_after_us = 200;
 
 result_msg failed(uint64_t id, errc code, std::string type_name,
@@ -52,6 +53,9 @@ result_msg run_task(const task_msg& t) {
                            r.payload);
   } catch (const codec_failure& e) {
     return failed(t.id, e.code(), "", e.what());
+  } catch (const remote_failure& e) {
+    // From a pool this task used: it goes on as the original exception.
+    return failed(t.id, errc::task_failed, e.type_name(), e.message());
   } catch (const std::exception& e) {
     return failed(t.id, errc::task_failed, current_exception_type_name(),
                   e.what());
@@ -78,6 +82,8 @@ struct runner_state {
   /// Set when the initializer failed: every task fails with this failure.
   std::string init_error;
   std::vector<result_msg> pending;
+  /// Upper bound of the length of the frame that `pending` makes.
+  size_t pending_length = frame_overhead;
   uint64_t unflushed_us = 0;
   const char* name = "actorpool.task_runner";
 };
@@ -88,9 +94,31 @@ void flush(runner_actor* self) {
   auto& st = self->state;
   if (st.pending.empty())
     return;
-  st.out->write(frame_kind::results, st.pending);
+  st.out->write_or_exit(frame_kind::results, st.pending);
   st.pending.clear();
+  st.pending_length = frame_overhead;
   st.unflushed_us = 0;
+}
+
+// A result too long for any frame fails its task instead (the worker goes
+// on); one too long for the frame of the results before it sends them first.
+void add_result(runner_actor* self, result_msg&& r) {
+  auto& st = self->state;
+  auto limit = st.out->max_frame_size();
+  if (frame_length_bound(1, r.payload.size()) > limit) {
+    auto exec_us = r.exec_us;
+    r = failed(r.id, errc::encoding_failed, "",
+               "encoded result of " + std::to_string(r.payload.size())
+                 + " bytes exceeds the frame size limit of "
+                 + std::to_string(limit) + " bytes");
+    r.exec_us = exec_us;
+  }
+  auto length = frame_length_bound(1, r.payload.size()) - frame_overhead;
+  if (st.pending_length + length > limit)
+    flush(self);
+  st.pending_length += length;
+  st.unflushed_us += r.exec_us;
+  st.pending.emplace_back(std::move(r));
 }
 
 // A task cancelled before it started was reported by the reader already.
@@ -101,12 +129,10 @@ void run_one(runner_actor* self, const task_msg& t) {
   if (!st.board->start(t.id))
     return;
   if (!st.init_error.empty())
-    st.pending.emplace_back(
-      failed(t.id, errc::initializer_failed, "", st.init_error));
+    add_result(self, failed(t.id, errc::initializer_failed, "", st.init_error));
   else
-    st.pending.emplace_back(timed_run(t));
+    add_result(self, timed_run(t));
   st.board->finish();
-  st.unflushed_us += st.pending.back().exec_us;
   if (st.unflushed_us >= flush_after_us)
     flush(self);
 }
@@ -127,7 +153,7 @@ void run_initializer(runner_actor* self, const task_msg& t) {
                                ? f.message
                                : f.type_name + ": " + f.message;
   }
-  self->state.pending.emplace_back(std::move(r));
+  add_result(self, std::move(r));
   flush(self);
 }
 

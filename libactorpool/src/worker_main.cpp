@@ -24,6 +24,7 @@ namespace detail {
 namespace {
 
 worker_identity identity;
+size_t frame_limit = default_max_frame_size;
 bool is_worker = false;
 std::atomic<bool> target_done{false};
 std::atomic<int> exit_code{0};
@@ -50,6 +51,7 @@ bool take_worker_args(int& fd) {
   identity.name = take_env(worker_name_env_var);
   identity.parent_name = take_env(parent_name_env_var);
   identity.daemon = take_env(daemon_env_var) == "1";
+  frame_limit = parse_frame_limit(take_env(max_frame_env_var));
   return fd >= 0;
 }
 
@@ -83,16 +85,16 @@ bool process_target_done() noexcept {
 // A worker needs no middleman: its only connection is read by a detached
 // actor with blocking reads, and written by whoever has a frame to send.
 // That keeps start-up short and a round trip at two thread hand-offs.
-int run_worker(int fd) {
+int run_worker(int fd, size_t max_frame_size) {
   // Declared before the actor system: they must outlive its actors, which
   // ~actor_system waits for.
-  worker_channel out{fd};
+  worker_channel out{fd, max_frame_size};
   task_board board;
   call_table calls{out};
   set_worker_calls(&calls);
   set_worker_board(&board);
   hello_msg hello{protocol_version, static_cast<int32_t>(getpid())};
-  out.write(frame_kind::hello, hello);
+  out.write_or_exit(frame_kind::hello, hello);
   {
     caf::actor_system_config cfg;
     cfg.set("scheduler.max-threads", 1);
@@ -114,7 +116,7 @@ int serve_if_worker() {
     return -1;
   detail::is_worker = true;
   detail::guard_against_orphaning(fd);
-  return detail::run_worker(fd);
+  return detail::run_worker(fd, detail::frame_limit);
 }
 
 } // namespace actorpool

@@ -291,6 +291,20 @@ TEST_F(process_test, misuse) {
   p.join();
 }
 
+// A process's arguments travel in one frame of at most 256 MiB: more fails
+// `start()` with `encoding_error` before anything is started, instead of a
+// child that reads a frame it must refuse.
+TEST_F(process_test, arguments_over_the_frame_size_limit) {
+  auto limit = size_t{256} << 20;
+  process p{actorpool::test::payload_size, std::string(limit, 'a')};
+  EXPECT_THROW(p.start(), encoding_error);
+  EXPECT_TRUE(active_children().empty());
+  process q{actorpool::test::payload_size, std::string(1000, 'a')};
+  q.start();
+  q.join();
+  EXPECT_EQ(q.exitcode(), 0);
+}
+
 TEST_F(process_test, many_processes) {
   constexpr int n = 20;
   std::vector<process> ps;

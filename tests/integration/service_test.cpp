@@ -34,22 +34,33 @@ struct echo_state {
 
 // Answers `echo` with the text and the caller's pid, `refuse` with an error,
 // and `gone_clients` with the pids it was told are gone.
+caf::result<std::string> on_echo_call(caf::stateful_actor<echo_state>* self,
+                                      int32_t pid, uint8_t op,
+                                      const std::string& payload) {
+  using namespace actorpool::detail;
+  std::string out;
+  if (op == refuse)
+    return make_error(errc::invalid_argument, std::string{"refused"});
+  if (op == gone_clients) {
+    encode_into(out, self->state.gone);
+    return out;
+  }
+  auto text = decode_one<std::string>(payload) + " from " + std::to_string(pid);
+  encode_into(out, text);
+  return out;
+}
+
+// Calls from workers carry the longest reply they can receive.
 caf::behavior echo_service(caf::stateful_actor<echo_state>* self) {
   using namespace actorpool::detail;
   return {
     [=](service_atom, int32_t pid, uint64_t, uint8_t op,
         std::string& payload) -> caf::result<std::string> {
-      std::string out;
-      if (op == refuse)
-        return make_error(errc::invalid_argument, std::string{"refused"});
-      if (op == gone_clients) {
-        encode_into(out, self->state.gone);
-        return out;
-      }
-      auto text = decode_one<std::string>(payload) + " from "
-                  + std::to_string(pid);
-      encode_into(out, text);
-      return out;
+      return on_echo_call(self, pid, op, payload);
+    },
+    [=](service_atom, int32_t pid, uint64_t, uint8_t op, std::string& payload,
+        uint64_t) -> caf::result<std::string> {
+      return on_echo_call(self, pid, op, payload);
     },
     [=](client_down_atom, int32_t pid) { self->state.gone.push_back(pid); },
   };

@@ -124,6 +124,53 @@ TEST(coordinator_core, batch_bytes_limit_splits_batches) {
   EXPECT_EQ(h.env.batches[1].second.size(), 1u);
 }
 
+TEST(coordinator_core, batches_never_exceed_the_frame_size_limit) {
+  // 40 chunks of 1000 bytes in flight at once, 4 KiB frames: each batch
+  // is split before it would be longer than a frame.
+  auto cfg = config(1, 40);
+  cfg.max_frame_size = 4096;
+  harness h{cfg};
+  h.start_ready();
+  std::vector<encoded_chunk> chunks;
+  for (int i = 0; i < 40; ++i)
+    chunks.push_back(encoded_chunk{std::string(1000, 'a'), 1});
+  auto job = std::make_shared<fake_job>();
+  ASSERT_FALSE(h.core.submit("t", std::move(chunks), job));
+  EXPECT_EQ(h.env.sent_to(1).size(), 40u);
+  EXPECT_GT(h.env.batches.size(), 10u);
+  for (auto& [wid, batch] : h.env.batches) {
+    std::vector<char> frame;
+    EXPECT_FALSE(
+      actorpool::detail::
+        append_bounded_frame(frame, cfg.max_frame_size,
+                             actorpool::detail::frame_kind::tasks, batch));
+  }
+}
+
+TEST(coordinator_core, chunk_too_long_for_a_frame_fails_alone) {
+  // Stream input is not checked by the facade: the core fails the chunk
+  // that does not fit, and its neighbours run.
+  auto cfg = config(1, 10);
+  cfg.max_frame_size = 4096;
+  harness h{cfg};
+  h.start_ready();
+  auto job = h.open_stream(8);
+  std::vector<encoded_chunk> chunks{encoded_chunk{"small", 1},
+                                    encoded_chunk{std::string(5000, 'b'), 1},
+                                    encoded_chunk{"small", 1}};
+  h.core.on_input(1, std::move(chunks), true);
+  ASSERT_EQ(job->failed.size(), 1u);
+  EXPECT_EQ(job->failed[0].first, 1u);
+  EXPECT_EQ(code_of(job->failed[0].second), errc::encoding_failed);
+  EXPECT_NE(actorpool::render(job->failed[0].second).find("4096"),
+            std::string::npos);
+  EXPECT_EQ(h.env.sent_to(1), (std::vector<uint64_t>{1, 3}));
+  h.ok(1, 1);
+  h.ok(1, 3);
+  EXPECT_EQ(job->delivered_indexes(), (std::vector<size_t>{0, 2}));
+  EXPECT_EQ(job->ends, (std::vector<size_t>{3}));
+}
+
 TEST(coordinator_core, inflight_bytes_limit_holds_back_chunks) {
   auto cfg = config(1, 10);
   cfg.max_inflight_bytes = 3;
@@ -425,7 +472,7 @@ TEST(coordinator_core, repeated_start_failures_break_the_pool) {
   h.core.on_timer(timer_kind::respawn, 0); // 5th in a row: give up
   EXPECT_FALSE(h.core.running());
   ASSERT_EQ(job->failed.size(), 1u);
-  EXPECT_EQ(code_of(job->failed[0].second), errc::system_error);
+  EXPECT_EQ(code_of(job->failed[0].second), errc::worker_start_failed);
   EXPECT_EQ(h.env.timers_of(timer_kind::respawn), 4u);
 }
 
@@ -531,7 +578,7 @@ TEST(coordinator_core, failed_start_call_breaks_pool) {
   caf::error ready;
   h.core.when_ready([&](const caf::error& err) { ready = err; });
   h.core.start();
-  EXPECT_EQ(code_of(ready), errc::system_error);
+  EXPECT_EQ(code_of(ready), errc::worker_start_failed);
   EXPECT_FALSE(h.core.running());
 }
 

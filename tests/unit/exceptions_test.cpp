@@ -211,6 +211,105 @@ TEST(exceptions, every_stdexcept_type_is_registered) {
   check("std::underflow_error", std::common_type<std::underflow_error>{});
 }
 
+namespace {
+
+// Throws a task failure of `type` (the demangled name of `T`) with the text
+// `what` and checks that it arrives as `T` with the code `code`, the text,
+// the type name and the pid.
+template <class T>
+void expect_own_type(const char* type, const std::string& what, errc code) {
+  EXPECT_EQ(actorpool::detail::demangle(typeid(T).name()), type);
+  try {
+    actorpool::throw_error(task_failure(type, what, 4321));
+  } catch (const T& e) {
+    EXPECT_EQ(e.code(), code) << type;
+    EXPECT_EQ(e.what(), what) << type;
+    auto rf = dynamic_cast<const actorpool::remote_failure*>(&e);
+    ASSERT_NE(rf, nullptr) << type;
+    EXPECT_EQ(rf->type_name(), type);
+    EXPECT_EQ(rf->message(), what);
+    EXPECT_EQ(rf->pid(), 4321);
+    return;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << type << " arrived as " << e.what();
+    return;
+  }
+}
+
+} // namespace
+
+TEST(exceptions, library_types_are_rethrown_as_themselves) {
+  using namespace actorpool;
+  expect_own_type<timeout_error>("actorpool::timeout_error",
+                                 "actorpool::timeout: get() timed out",
+                                 errc::timeout);
+  expect_own_type<pool_not_running>("actorpool::pool_not_running",
+                                    "actorpool::pool_not_running: closed",
+                                    errc::pool_not_running);
+  expect_own_type<bad_argument>("actorpool::bad_argument",
+                                "actorpool::invalid_argument: n < 1",
+                                errc::invalid_argument);
+  expect_own_type<encoding_error>("actorpool::encoding_error",
+                                  "actorpool::decoding_failed: short",
+                                  errc::decoding_failed);
+  expect_own_type<unknown_task_error>("actorpool::unknown_task_error",
+                                      "actorpool::unknown_task: f",
+                                      errc::unknown_task);
+  expect_own_type<worker_died_error>("actorpool::worker_died_error",
+                                     "actorpool::worker_died: signal 9",
+                                     errc::worker_died);
+  expect_own_type<start_error>("actorpool::start_error",
+                               "actorpool::initializer_failed: init",
+                               errc::initializer_failed);
+  expect_own_type<cancelled_error>("actorpool::cancelled_error",
+                                   "actorpool::terminated: dropped",
+                                   errc::terminated);
+  expect_own_type<input_error>("actorpool::input_error",
+                               "actorpool::input_failed: bad input",
+                               errc::input_failed);
+  expect_own_type<queue_empty>("actorpool::queue_empty",
+                               "actorpool::empty: the queue is empty",
+                               errc::empty);
+  expect_own_type<queue_full>("actorpool::queue_full",
+                              "actorpool::full: the queue is full", errc::full);
+  expect_own_type<state_error>("actorpool::state_error",
+                               "actorpool::invalid_state: not held",
+                               errc::invalid_state);
+  expect_own_type<broken_barrier_error>("actorpool::broken_barrier_error",
+                                        "actorpool::broken_barrier: reset",
+                                        errc::broken_barrier);
+  expect_own_type<eof_error>("actorpool::eof_error",
+                             "actorpool::end_of_file: closed",
+                             errc::end_of_file);
+  expect_own_type<system_error>("actorpool::system_error",
+                                "actorpool::system_error: socketpair",
+                                errc::system_error);
+  expect_own_type<error>("actorpool::error", "actorpool::full: base class",
+                         errc::full);
+}
+
+TEST(exceptions, library_type_with_text_of_its_own_gets_its_usual_code) {
+  using namespace actorpool;
+  expect_own_type<queue_empty>("actorpool::queue_empty", "nothing there",
+                               errc::empty);
+  expect_own_type<start_error>("actorpool::start_error",
+                               "actorpool::no_such_code: x",
+                               errc::worker_start_failed);
+  expect_own_type<broken_barrier_error>("actorpool::broken_barrier_error",
+                                        "actorpool::", errc::broken_barrier);
+}
+
+TEST(exceptions, code_in_text) {
+  using actorpool::detail::code_in_text;
+  EXPECT_EQ(code_in_text("actorpool::empty: x", errc::full), errc::empty);
+  EXPECT_EQ(code_in_text("actorpool::end_of_file: ", errc::full),
+            errc::end_of_file);
+  EXPECT_EQ(code_in_text("actorpool::empty", errc::full), errc::full);
+  EXPECT_EQ(code_in_text("actorpool::bogus: x", errc::full), errc::full);
+  EXPECT_EQ(code_in_text("empty: x", errc::full), errc::full);
+  EXPECT_EQ(code_in_text("", errc::timeout), errc::timeout);
+}
+
 TEST(exceptions, unregistered_type_becomes_task_error) {
   auto err = task_failure("some::custom_error", "nope", 42);
   try {

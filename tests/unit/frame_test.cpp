@@ -8,6 +8,7 @@
 
 #include "support/test_tasks.hpp"
 
+using actorpool::errc;
 using actorpool::detail::append_frame;
 using actorpool::detail::decode_body;
 using actorpool::detail::frame_header_size;
@@ -322,4 +323,109 @@ TEST(frame, append_failure_leaves_buffer_unchanged) {
   actorpool::test::unsendable u{3};
   EXPECT_TRUE(append_frame(buf, frame_kind::cancel, id, u));
   EXPECT_EQ(buf, before);
+}
+
+// -- the frame size limit -----------------------------------------------------
+
+namespace {
+
+using actorpool::detail::frame_length_bound;
+
+/// The length field of the first frame in `buf`.
+size_t length_of(const std::vector<char>& buf) {
+  auto u = reinterpret_cast<const unsigned char*>(buf.data());
+  return (size_t{u[0]} << 24) | (size_t{u[1]} << 16) | (size_t{u[2]} << 8)
+         | size_t{u[3]};
+}
+
+/// A task with the largest fixed-size fields and strings long enough for
+/// five-byte varint lengths.
+task_msg big_task(size_t name_size, size_t payload_size) {
+  return task_msg{UINT64_MAX, std::string(name_size, 'n'), UINT32_MAX,
+                  std::string(payload_size, 'p'), 0xff};
+}
+
+} // namespace
+
+TEST(frame, bounded_append_rejects_a_frame_over_the_limit) {
+  std::vector<char> buf;
+  ASSERT_FALSE(append_frame(buf, frame_kind::shutdown));
+  auto before = buf;
+  std::vector<result_msg> rs{
+    result_msg{1, result_msg::ok, 0, std::string(5000, 'r')}};
+  auto err = actorpool::detail::append_bounded_frame(buf, 4096,
+                                                     frame_kind::results, rs);
+  EXPECT_EQ(err.category(), actorpool::errc_category);
+  EXPECT_EQ(static_cast<errc>(err.code()), errc::encoding_failed);
+  EXPECT_NE(actorpool::render(err).find("4096"), std::string::npos);
+  EXPECT_EQ(buf, before);
+}
+
+TEST(frame, bounded_append_accepts_a_frame_at_the_limit) {
+  std::vector<char> exact;
+  uint64_t id = 9;
+  ASSERT_FALSE(append_frame(exact, frame_kind::cancel, id));
+  auto length = length_of(exact);
+  std::vector<char> buf;
+  EXPECT_FALSE(actorpool::detail::append_bounded_frame(buf, length,
+                                                       frame_kind::cancel, id));
+  EXPECT_EQ(buf, exact);
+  buf.clear();
+  EXPECT_TRUE(actorpool::detail::append_bounded_frame(buf, length - 1,
+                                                      frame_kind::cancel, id));
+  EXPECT_TRUE(buf.empty());
+}
+
+TEST(frame, length_bound_covers_every_message_kind) {
+  // Strings of 2^21 bytes and more take the longest varint length the
+  // messages use in practice; the bound must hold for any mix of them.
+  size_t big = size_t{1} << 21;
+  std::vector<task_msg> tasks{big_task(100, big), big_task(0, 0),
+                              big_task(big, 1)};
+  std::vector<char> buf;
+  ASSERT_FALSE(append_frame(buf, frame_kind::tasks, tasks));
+  EXPECT_LE(length_of(buf), frame_length_bound(3, 100 + big + big + 1));
+  std::vector<result_msg> results{result_msg{UINT64_MAX, 0xff, UINT32_MAX,
+                                             std::string(big, 'r')},
+                                  result_msg{}};
+  buf.clear();
+  ASSERT_FALSE(append_frame(buf, frame_kind::results, results));
+  EXPECT_LE(length_of(buf), frame_length_bound(2, big));
+  actorpool::detail::service_call_msg call{UINT64_MAX, UINT64_MAX, UINT64_MAX,
+                                           0xff, std::string(big, 'c')};
+  buf.clear();
+  ASSERT_FALSE(append_frame(buf, frame_kind::service_call, call));
+  EXPECT_LE(length_of(buf), frame_length_bound(1, big));
+  actorpool::detail::service_reply_msg reply{UINT64_MAX, 0xff,
+                                             std::string(big, 'r')};
+  buf.clear();
+  ASSERT_FALSE(append_frame(buf, frame_kind::service_reply, reply));
+  EXPECT_LE(length_of(buf), frame_length_bound(1, big));
+  auto limit = size_t{1} << 20;
+  EXPECT_EQ(frame_length_bound(1, actorpool::detail::max_payload_size(limit)),
+            limit);
+}
+
+TEST(frame, task_size_check_uses_the_bound) {
+  using actorpool::detail::check_task_size;
+  auto fits = frame_length_bound(1, 4 + 1000);
+  EXPECT_FALSE(check_task_size("task", 1000, fits));
+  auto err = check_task_size("task", 1001, fits);
+  EXPECT_EQ(static_cast<errc>(err.code()), errc::encoding_failed);
+  EXPECT_NE(actorpool::render(err).find("1001 bytes"), std::string::npos);
+}
+
+TEST(frame, frame_limit_from_the_environment) {
+  using actorpool::detail::default_max_frame_size;
+  using actorpool::detail::parse_frame_limit;
+  EXPECT_EQ(parse_frame_limit("1048576"), 1048576u);
+  EXPECT_EQ(parse_frame_limit("4096"), 4096u);
+  EXPECT_EQ(parse_frame_limit("1073741824"), size_t{1} << 30);
+  EXPECT_EQ(parse_frame_limit(""), default_max_frame_size);
+  EXPECT_EQ(parse_frame_limit("4095"), default_max_frame_size);
+  EXPECT_EQ(parse_frame_limit("1073741825"), default_max_frame_size);
+  EXPECT_EQ(parse_frame_limit("12ab"), default_max_frame_size);
+  EXPECT_EQ(parse_frame_limit("-5000"), default_max_frame_size);
+  EXPECT_EQ(parse_frame_limit("99999999999999999999999"),
+            default_max_frame_size);
 }

@@ -30,6 +30,15 @@ public:
     return c_.call(ops::send, encode(end_, x));
   }
 
+  answer send_text(const std::string& x) {
+    return c_.call(ops::send, encode(end_, x));
+  }
+
+  /// Receives replies of at most `n` bytes, as a worker does.
+  void limit_replies(uint64_t n) {
+    c_.limit_replies(n);
+  }
+
   answer recv() {
     return c_.call(ops::recv, encode(end_));
   }
@@ -93,6 +102,30 @@ TEST_F(pipe_test, recv_waits_for_the_next_send) {
   auto got = b.answered();
   ASSERT_TRUE(got && got->ok());
   EXPECT_EQ(got->as<int>(), 3);
+}
+
+TEST_F(pipe_test, a_message_too_long_for_the_receiver_fails_recv_and_stays) {
+  end_user a{ts, p, first_end, 10};
+  end_user b{ts, p, second_end, 11};
+  b.limit_replies(4);
+  EXPECT_TRUE(a.send_text(std::string(10, 'x')).ok());
+  EXPECT_EQ(b.recv().code(), errc::encoding_failed);
+  EXPECT_TRUE(b.poll().as<bool>());
+  end_user b_unlimited{ts, p, second_end, 12};
+  EXPECT_EQ(b_unlimited.recv().as<std::string>(), std::string(10, 'x'));
+}
+
+TEST_F(pipe_test, a_waiting_recv_too_short_for_the_message_fails) {
+  end_user a{ts, p, first_end, 10};
+  end_user b{ts, p, second_end, 11};
+  b.limit_replies(4);
+  b.start_recv();
+  EXPECT_TRUE(a.send_text(std::string(10, 'x')).ok());
+  auto refused = b.answered();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code(), errc::encoding_failed);
+  end_user b_unlimited{ts, p, second_end, 12};
+  EXPECT_EQ(b_unlimited.recv().as<std::string>(), std::string(10, 'x'));
 }
 
 TEST_F(pipe_test, poll_tells_whether_recv_would_wait) {

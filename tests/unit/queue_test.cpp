@@ -80,6 +80,54 @@ TEST_F(queue_test, blocked_gets_are_served_first_come_first_served) {
   EXPECT_EQ(second.poll()->as<int>(), 2);
 }
 
+TEST_F(queue_test, an_item_too_long_for_the_caller_fails_its_get_and_stays) {
+  // A worker receives replies up to its frame size limit: the item is left
+  // for a caller that can take it, in its place.
+  client producer{ts, q, 10};
+  client worker{ts, q, 11};
+  worker.limit_replies(4);
+  EXPECT_TRUE(
+    producer.call(ops::put, encode(forever, std::string(10, 'x'))).ok());
+  EXPECT_TRUE(producer.call(ops::put, put_payload(2)).ok());
+  auto refused = worker.call(ops::get, get_payload());
+  EXPECT_EQ(refused.code(), errc::encoding_failed);
+  EXPECT_EQ(producer.call(ops::qsize).as<uint64_t>(), 2u);
+  EXPECT_EQ(producer.call(ops::get, get_payload()).as<std::string>(),
+            std::string(10, 'x'));
+  EXPECT_EQ(worker.call(ops::get, get_payload()).as<int>(), 2);
+}
+
+TEST_F(queue_test,
+       a_waiting_get_too_short_for_the_item_fails_the_next_gets_it) {
+  client producer{ts, q, 10};
+  client worker{ts, q, 11};
+  client other{ts, q, 12};
+  worker.limit_replies(4);
+  worker.send(ops::get, get_payload());
+  other.send(ops::get, get_payload());
+  EXPECT_TRUE(
+    producer.call(ops::put, encode(forever, std::string(10, 'x'))).ok());
+  auto refused = worker.poll();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code(), errc::encoding_failed);
+  auto got = other.poll();
+  ASSERT_TRUE(got && got->ok());
+  EXPECT_EQ(got->as<std::string>(), std::string(10, 'x'));
+}
+
+TEST_F(queue_test, a_waiting_get_too_short_for_the_item_leaves_it_queued) {
+  client producer{ts, q, 10};
+  client worker{ts, q, 11};
+  worker.limit_replies(4);
+  worker.send(ops::get, get_payload());
+  EXPECT_TRUE(
+    producer.call(ops::put, encode(forever, std::string(10, 'x'))).ok());
+  auto refused = worker.poll();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code(), errc::encoding_failed);
+  EXPECT_EQ(producer.call(ops::qsize).as<uint64_t>(), 1u);
+}
+
 TEST_F(queue_test, a_full_queue_blocks_put_until_a_get_makes_room) {
   q = spawn(2);
   client producer{ts, q, 10};

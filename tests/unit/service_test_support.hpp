@@ -87,10 +87,20 @@ public:
     // nop
   }
 
+  /// Makes this client a worker that receives replies of at most `n`
+  /// bytes: its calls carry that limit, as calls from a worker do.
+  void limit_replies(uint64_t n) {
+    max_reply_ = n;
+  }
+
   /// Sends a call without running the service.
   void post(uint8_t op, std::string payload = {}) {
-    self_->send(service_, detail::service_atom::value, pid_, thread_, op,
-                std::move(payload));
+    if (max_reply_)
+      self_->send(service_, detail::service_atom::value, pid_, thread_, op,
+                  std::move(payload), *max_reply_);
+    else
+      self_->send(service_, detail::service_atom::value, pid_, thread_, op,
+                  std::move(payload));
   }
 
   /// Sends a call and runs the service until it is idle.
@@ -134,6 +144,7 @@ private:
   caf::actor service_;
   int32_t pid_;
   uint64_t thread_;
+  std::optional<uint64_t> max_reply_;
 };
 
 /// Tells `service` that process `pid` is gone and runs it.

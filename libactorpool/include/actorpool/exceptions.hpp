@@ -3,6 +3,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <typeinfo>
 
 #include "actorpool/errc.hpp"
@@ -159,15 +160,24 @@ public:
   task_error(std::string type_name, std::string message, int pid);
 };
 
-/// A remote exception of a registered type `T` (all standard exception types
-/// of `<stdexcept>` and `<new>`, plus user types registered with
-/// `ACTORPOOL_EXCEPTION`): catchable as `T` and as `remote_failure`.
+/// A remote exception of a registered type `T` (the standard exception types
+/// of `<stdexcept>`, the library's own ones derived from `error`, plus user
+/// types registered with `ACTORPOOL_EXCEPTION`): catchable as `T` and as
+/// `remote_failure`; `what()` is the original text.
 template <class T>
 class remote_exception : public T, public remote_failure {
 public:
+  /// For types constructible from a string.
   remote_exception(const std::string& type_name, const std::string& message,
                    int pid)
     : T(message), remote_failure(type_name, message, pid) {
+    // nop
+  }
+
+  /// For types derived from `error`, with the original's code.
+  remote_exception(errc code, const std::string& type_name,
+                   const std::string& message, int pid)
+    : T(code, message), remote_failure(type_name, message, pid) {
     // nop
   }
 };
@@ -194,14 +204,24 @@ using exception_thrower = void (*)(const std::string& type_name,
 /// Registers how to rethrow a remote exception of the given demangled type.
 void register_exception(const char* type_name, exception_thrower fn);
 
-/// Registers `T` under its demangled name.
-template <class T>
+/// The code named at the start of `what` as the library writes it
+/// (`"actorpool::empty: ..."`), else `fallback`.
+errc code_in_text(const std::string& what, errc fallback) noexcept;
+
+/// Registers `T` under its demangled name. A type derived from `error` gets
+/// the code its text names, else `fallback`.
+template <class T, errc Fallback = errc::task_failed>
 struct exception_registrar {
   exception_registrar() {
     register_exception(demangle(typeid(T).name()).c_str(),
                        [](const std::string& tn, const std::string& msg,
                           int pid) {
-                         throw remote_exception<T>(tn, msg, pid);
+                         if constexpr (std::is_base_of_v<error, T>)
+                           throw remote_exception<T>(code_in_text(msg,
+                                                                  Fallback),
+                                                     tn, msg, pid);
+                         else
+                           throw remote_exception<T>(tn, msg, pid);
                        });
   }
 };
@@ -213,9 +233,10 @@ struct exception_registrar {
 #define ACTORPOOL_PP_CAT_(a, b) a##b
 #define ACTORPOOL_PP_CAT(a, b) ACTORPOOL_PP_CAT_(a, b)
 
-/// Lets a remote exception of type `T` (constructible from `std::string`) be
-/// rethrown as `remote_exception<T>` by `get()`, so `catch (const T&)` works.
-/// Use at namespace scope.
+/// Lets a remote exception of type `T` (constructible from `std::string`, or
+/// derived from `actorpool::error` and constructible from its code and text)
+/// be rethrown as `remote_exception<T>` by `get()`, so `catch (const T&)`
+/// works. Use at namespace scope.
 #define ACTORPOOL_EXCEPTION(T)                             \
   static const ::actorpool::detail::exception_registrar<T> \
     ACTORPOOL_PP_CAT(actorpool_exception_registrar_, __COUNTER__);

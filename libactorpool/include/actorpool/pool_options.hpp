@@ -128,8 +128,20 @@ public:
     return task_timeout_;
   }
 
-  /// Largest frame accepted on a worker socket (default 256 MiB); a call
-  /// whose encoded arguments exceed it fails with `encoding_error`.
+  /// Smallest and largest `max_frame_size` a pool accepts (4 KiB, 1 GiB).
+  /// The frame header could express up to 4 GiB, but each end holds a frame
+  /// several times over while it encodes and decodes it (a 300 MB argument
+  /// peaks at about 1.4 GB in the parent and 0.9 GB in the worker).
+  static constexpr size_t min_frame_size_limit = 4096;
+  static constexpr size_t max_frame_size_limit = size_t{1} << 30;
+
+  /// Longest frame (bytes) on a worker socket, enforced by both ends
+  /// (default 256 MiB, from `min_frame_size_limit` to
+  /// `max_frame_size_limit`). Encoded arguments that do not fit fail their
+  /// call with `encoding_error`, and so do a result that does not fit (its
+  /// worker goes on serving; results are batched only up to the limit),
+  /// initializer arguments (at the constructor), and a service call or reply
+  /// from or to a worker (a `queue` item, a `pipe` message).
   pool_options& max_frame_size(size_t n) {
     max_frame_size_ = n;
     return *this;

@@ -66,8 +66,9 @@ public:
 
   bool daemon() const;
 
-  /// Starts the process; throws `state_error` when started twice and
-  /// `start_error` when the process cannot be started.
+  /// Starts the process; throws `state_error` when started twice,
+  /// `encoding_error` when the encoded arguments exceed the frame size limit
+  /// (256 MiB) and `start_error` when the process cannot be started.
   void start();
 
   /// Waits until the process has ended; throws `state_error` before start.

@@ -17,7 +17,6 @@ namespace actorpool::detail {
 ///   `(input_atom, sid, std::exception_ptr)` from feeders
 /// - `(ready_atom)` -> `bool`, or the error that kept workers from starting
 /// and the messages of its brokers and timers.
-caf::actor spawn_coordinator(caf::actor_system& sys, pool_config cfg,
-                             size_t max_frame_size);
+caf::actor spawn_coordinator(caf::actor_system& sys, pool_config cfg);
 
 } // namespace actorpool::detail

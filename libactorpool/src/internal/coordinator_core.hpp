@@ -16,6 +16,7 @@
 #include "actorpool/detail/job.hpp"
 #include "actorpool/pool_stats.hpp"
 #include "internal/coordinator_env.hpp"
+#include "internal/frame.hpp"
 #include "internal/messages.hpp"
 
 namespace actorpool::detail {
@@ -40,8 +41,11 @@ struct pool_config {
   std::chrono::milliseconds cancel_grace{100};
   /// Default limit on a chunk's run time (0: none).
   std::chrono::milliseconds task_timeout{0};
-  /// Encoded bytes per tasks frame, and in flight per worker (soft limits:
-  /// one chunk always fits).
+  /// Longest frame on a worker socket, both ways: a chunk that does not fit
+  /// in one fails with `errc::encoding_failed`.
+  size_t max_frame_size = default_max_frame_size;
+  /// Encoded argument bytes per tasks frame, and in flight per worker (soft
+  /// limits: one chunk always fits; a frame never exceeds `max_frame_size`).
   size_t max_batch_bytes = size_t{4} << 20;
   size_t max_inflight_bytes = size_t{64} << 20;
   /// Run in every worker before its first task (`id` 0).
@@ -182,6 +186,14 @@ private:
     std::chrono::steady_clock::time_point cancelled_at;
   };
 
+  /// Chunks on their way to one worker in one frame.
+  struct pending_batch {
+    std::vector<task_msg> tasks;
+    size_t payload_bytes = 0;
+    /// Upper bound of the frame's length.
+    size_t frame_length = frame_overhead;
+  };
+
   /// How a chunk ended, for the counts of its stream.
   enum class chunk_end { done, cancelled, never_started };
 
@@ -215,8 +227,10 @@ private:
 
   bool has_room(const worker_rec& w) const;
 
-  void assign(worker_rec& w, uint64_t id, task_rec& t,
-              std::vector<task_msg>& batch, size_t& batch_bytes);
+  void assign(worker_rec& w, uint64_t id, task_rec& t, pending_batch& batch);
+
+  /// Sends `batch` to worker `wid` (if it holds anything) and empties it.
+  void send_batch(uint64_t wid, pending_batch& batch);
 
   void complete(worker_rec& w, result_msg& r);
 

@@ -42,7 +42,9 @@ private:
 
   bool erase(const std::string& key);
 
-  std::string pop(const std::string& key);
+  /// Removes the value of `key` and answers with it, unless it does not fit
+  /// in a reply to `c` (then it stays).
+  service_result pop(client_id c, const std::string& key);
 
   /// `set` or `setdefault`.
   std::string store_pair(uint8_t op, const std::string& payload);

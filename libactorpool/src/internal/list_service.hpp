@@ -34,8 +34,8 @@ private:
   /// The position of Python index `i`, or nothing when out of range.
   std::optional<size_t> position(int64_t i) const;
 
-  /// `get` or `pop`.
-  std::string take_item(uint8_t op, const std::string& payload);
+  /// `get` or `pop`; an item that does not fit in a reply to `c` stays.
+  service_result take_item(client_id c, uint8_t op, const std::string& payload);
 
   std::string set_item(const std::string& payload);
 

@@ -63,6 +63,10 @@ private:
 
   service_result send(int e, client_id c, std::string item);
 
+  /// Hands `item` to the first receiver of `to` that can take it, or puts it
+  /// in its inbox.
+  void deliver(pipe_end& to, std::string item);
+
   service_result recv(int e, client_id c);
 
   service_result poll(int e, client_id c, int64_t wait);

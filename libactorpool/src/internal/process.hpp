@@ -16,6 +16,10 @@ constexpr const char* worker_name_env_var = "ACTORPOOL_NAME";
 constexpr const char* parent_name_env_var = "ACTORPOOL_PARENT_NAME";
 constexpr const char* daemon_env_var = "ACTORPOOL_DAEMON";
 
+/// The frame size limit the worker enforces on its socket, both ways, in
+/// bytes (see `parse_frame_limit`).
+constexpr const char* max_frame_env_var = "ACTORPOOL_MAX_FRAME";
+
 /// The descriptor number the worker's socket end gets in the child.
 constexpr int worker_fd = 3;
 
@@ -31,9 +35,12 @@ struct spawned_process {
 /// inherited descriptor above 2 closed, resets the child's signal mask and
 /// dispositions, and sets `ACTORPOOL_WORKER`. Never forks without exec, so it
 /// is safe while the actor system's threads run. `name` and `daemon` are
-/// what `current_process()` reports in the child.
+/// what `current_process()` reports in the child; `max_frame_size` is the
+/// longest frame the child reads and writes. Every failure is an
+/// `errc::worker_start_failed` error naming the system call.
 caf::expected<spawned_process> spawn_worker_process(const std::string& name,
-                                                    bool daemon = false);
+                                                    bool daemon,
+                                                    size_t max_frame_size);
 
 /// How a process ended, in Python's `exitcode` convention.
 struct exit_status {

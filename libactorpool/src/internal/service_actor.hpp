@@ -40,6 +40,18 @@ inline caf::error fail(errc code, std::string what) {
   return make_error(code, std::move(what));
 }
 
+/// Whether `item` fits in a reply to `c`; else the error for that call (the
+/// item stays where it is).
+inline caf::error check_fits(const client_id& c, const std::string& item) {
+  if (item.size() <= c.max_reply)
+    return caf::none;
+  return fail(errc::encoding_failed,
+              "an item of " + std::to_string(item.size())
+                + " bytes exceeds the frame size limit of the calling "
+                  "process (replies of up to "
+                + std::to_string(c.max_reply) + " bytes); it stays");
+}
+
 /// The `errc::invalid_state` error (`state_error` for the caller).
 inline caf::error state_failure(std::string what) {
   return fail(errc::invalid_state, std::move(what));
@@ -100,6 +112,13 @@ caf::behavior service_behavior(caf::stateful_actor<State>* self, Fs... extra) {
            std::string& payload) -> service_result {
       return guarded([&] {
         return self->state.on_call(client_id{pid, thread}, op, payload);
+      });
+    },
+    [self](service_atom, int32_t pid, uint64_t thread, uint8_t op,
+           std::string& payload, uint64_t max_reply) -> service_result {
+      return guarded([&] {
+        return self->state.on_call(client_id{pid, thread, max_reply}, op,
+                                   payload);
       });
     },
     [self](client_down_atom, int32_t pid) { self->state.on_client_down(pid); },

@@ -11,6 +11,8 @@ namespace actorpool::detail {
 //   (service_atom, int32_t pid, uint64_t thread, uint8_t op, std::string)
 //     -> std::string (the encoded result) or a caf::error of category
 //        "actorpool",
+//   the same with a trailing uint64_t max_reply from calls made in a worker:
+//     the longest result that worker can receive (`client_id::max_reply`),
 //   (client_down_atom, int32_t pid): the process `pid` is gone; release what
 //     it held and forget what it waited for,
 // and must answer every call eventually (blocked callers wait for it).

@@ -22,21 +22,39 @@ namespace actorpool::detail {
 /// parent is gone, and the worker exits at once.
 class worker_channel {
 public:
-  explicit worker_channel(int fd) : fd_(fd) {
+  worker_channel(int fd, size_t max_frame_size)
+    : fd_(fd), max_frame_size_(max_frame_size) {
     // nop
   }
 
+  /// Writes one frame, unless it cannot be encoded or would be longer than
+  /// `max_frame_size()`: then nothing is written and the error returned
+  /// (`errc::encoding_failed` for a frame too long).
   template <class... Ts>
-  void write(frame_kind kind, Ts&... xs) {
+  caf::error write(frame_kind kind, Ts&... xs) {
     std::lock_guard<std::mutex> guard{mtx_};
     buf_.clear();
-    if (auto err = append_frame(buf_, kind, xs...))
-      fail("cannot encode a frame");
+    if (auto err = append_bounded_frame(buf_, max_frame_size_, kind, xs...))
+      return err;
     send_all();
+    return caf::none;
+  }
+
+  /// Writes one frame that is known to fit; failing that, the worker broke
+  /// its own protocol and exits.
+  template <class... Ts>
+  void write_or_exit(frame_kind kind, Ts&... xs) {
+    if (auto err = write(kind, xs...))
+      fail("cannot encode a frame");
   }
 
   int fd() const noexcept {
     return fd_;
+  }
+
+  /// The longest frame the parent accepts from this worker, and sends it.
+  size_t max_frame_size() const noexcept {
+    return max_frame_size_;
   }
 
   /// Leaves the process: the parent broke the protocol (`why` says how) or
@@ -48,6 +66,7 @@ private:
   void send_all();
 
   int fd_;
+  size_t max_frame_size_;
   std::mutex mtx_;
   std::vector<char> buf_;
 };
@@ -107,7 +126,8 @@ public:
     // nop
   }
 
-  /// Blocks until the parent answers; returns the reply.
+  /// Blocks until the parent answers; returns the reply. A call too long for
+  /// a frame throws `encoding_error` and never reaches the parent.
   service_reply_msg call(uint64_t service, uint64_t thread, uint8_t op,
                          std::string payload);
 
@@ -145,9 +165,10 @@ void finish_process_target(int exit_code, int fd);
 /// True once `finish_process_target` was called.
 bool process_target_done() noexcept;
 
-/// Serves tasks on the socket `fd` until the parent shuts the worker down
-/// (returns the process exit code) or goes away (exits the process at once).
-int run_worker(int fd);
+/// Serves tasks on the socket `fd`, whose frames are at most `max_frame_size`
+/// long both ways, until the parent shuts the worker down (returns the
+/// process exit code) or goes away (exits the process at once).
+int run_worker(int fd, size_t max_frame_size);
 
 /// Spawns the detached actor that reads frames from the parent (blocking
 /// reads: it does nothing else), hands work to `runner` and replies to

@@ -18,6 +18,10 @@ using service_op = uint8_t;
 struct client_id {
   int32_t pid = 0;
   uint64_t thread = 0;
+  /// Longest reply the caller can receive (a worker's frame size limit), not
+  /// part of its identity: a service that hands out an item keeps one that
+  /// would not fit and fails the call instead.
+  uint64_t max_reply = UINT64_MAX;
 };
 
 inline bool operator==(const client_id& x, const client_id& y) noexcept {
