@@ -100,6 +100,11 @@ public:
     return gate_->peak_in_flight();
   }
 
+  /// Producers waiting in `put` or `put_for` for room now.
+  size_t waiting_producers() const {
+    return gate_->waiting();
+  }
+
 protected:
   std::shared_ptr<push_gate> gate_;
 };

@@ -50,12 +50,16 @@ public:
   /// The most inputs ever in flight at once.
   size_t peak_in_flight() const;
 
+  /// Producers waiting in `put` for room now.
+  size_t waiting() const;
+
 private:
   mutable std::mutex mtx_;
   std::condition_variable cv_;
   size_t window_;
   size_t in_flight_ = 0;
   size_t peak_ = 0;
+  size_t waiting_ = 0;
   bool closed_ = false;
   bool stopped_ = false;
   sender send_;
