@@ -1,4 +1,5 @@
 #include <atomic>
+#include <functional>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
@@ -19,8 +20,10 @@ constexpr uint32_t default_window_per_worker = 64;
 /// Reports a stream's results to its consumer actor, and its end to both.
 class actor_stream_job : public stream_job {
 public:
-  actor_stream_job(uint64_t sid, stream_peers peers)
-    : sid_(sid), peers_(std::move(peers)) {
+  /// `forget` runs in the coordinator when the stream is over.
+  actor_stream_job(uint64_t sid, stream_peers peers,
+                   std::function<void()> forget)
+    : sid_(sid), peers_(std::move(peers)), forget_(std::move(forget)) {
     // nop
   }
 
@@ -51,7 +54,11 @@ public:
                    uint64_t{UINT64_MAX}, err);
   }
 
+  // The coordinator forgets the peers first: acks that come after the end
+  // give the producer no more demand.
   void settled(const stream_counts& c) override {
+    if (auto fn = std::move(forget_))
+      fn();
     stream_summary s{c.completed, c.cancelled, c.never_started};
     caf::anon_send(peers_.consumer, stream_done_atom::value, sid_, s);
     if (peers_.producer != peers_.consumer)
@@ -61,6 +68,7 @@ public:
 private:
   uint64_t sid_;
   stream_peers peers_;
+  std::function<void()> forget_;
 };
 
 caf::result<uint64_t> open(coordinator_actor* self, stream_open& req) {
@@ -74,13 +82,18 @@ caf::result<uint64_t> open(coordinator_actor* self, stream_open& req) {
                                    * static_cast<uint32_t>(
                                      self->state.core->stats().pids.size());
   stream_peers peers{req.producer, req.consumer};
-  auto job = std::make_shared<actor_stream_job>(sid, peers);
+  auto forget = [self, sid] {
+    self->state.actor_streams.erase(sid);
+  };
+  auto job = std::make_shared<actor_stream_job>(sid, peers, forget);
+  self->state.actor_streams.emplace(sid, std::move(peers));
   if (auto err = self->state.core->open_stream(sid, req.task, caf::actor{}, job,
-                                               0))
+                                               0)) {
+    forget();
     return err;
+  }
   self->monitor(req.producer);
   self->monitor(req.consumer);
-  self->state.actor_streams.emplace(sid, std::move(peers));
   self->send(req.producer, stream_demand_atom::value, sid,
              std::max<uint32_t>(window, 1));
   return sid;
@@ -116,20 +129,23 @@ caf::message_handler actor_stream_handlers(coordinator_actor* self) {
   };
 }
 
+// Stopping or closing a stream may settle it, which erases it from the map:
+// the streams concerned are collected first.
 void on_stream_peer_down(coordinator_actor* self, const caf::down_msg& dm) {
-  auto& streams = self->state.actor_streams;
-  for (auto i = streams.begin(); i != streams.end();) {
-    auto& peers = i->second;
-    if (peers.consumer.address() == dm.source) {
-      self->state.core->stop_stream(i->first, std::nullopt);
-      i = streams.erase(i);
-    } else if (peers.producer.address() == dm.source) {
-      self->state.core->on_input(i->first, {}, true);
-      ++i;
-    } else {
-      ++i;
-    }
+  std::vector<uint64_t> stopped;
+  std::vector<uint64_t> closed;
+  for (auto& kvp : self->state.actor_streams) {
+    if (kvp.second.consumer.address() == dm.source)
+      stopped.push_back(kvp.first);
+    else if (kvp.second.producer.address() == dm.source)
+      closed.push_back(kvp.first);
   }
+  for (auto sid : stopped) {
+    self->state.actor_streams.erase(sid);
+    self->state.core->stop_stream(sid, std::nullopt);
+  }
+  for (auto sid : closed)
+    self->state.core->on_input(sid, {}, true);
 }
 
 } // namespace actorpool::detail

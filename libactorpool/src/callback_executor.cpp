@@ -15,6 +15,9 @@ namespace actorpool::detail {
 
 namespace {
 
+/// The runner whose callback the current thread is running, if any.
+thread_local caf::actor_id running_callbacks_of = caf::invalid_actor_id;
+
 struct runner_state {
   /// Shows up as the actor's name, e.g. "callbacks of pool of 4 workers".
   std::string name;
@@ -24,7 +27,11 @@ caf::behavior callback_runner(caf::stateful_actor<runner_state>* self,
                               std::string owner) {
   self->state.name = "callbacks of " + std::move(owner);
   return {
-    [](run_atom, const std::function<void()>& fn) { run_callback(fn); },
+    [=](run_atom, const std::function<void()>& fn) {
+      running_callbacks_of = self->id();
+      run_callback(fn);
+      running_callbacks_of = caf::invalid_actor_id;
+    },
     [=](stop_atom) { self->quit(); },
   };
 }
@@ -41,6 +48,10 @@ public:
 
   void post(std::function<void()> fn) override {
     caf::anon_send(runner_, run_atom::value, std::move(fn));
+  }
+
+  bool runs_here() const noexcept override {
+    return running_callbacks_of == runner_.id();
   }
 
 private:

@@ -1,6 +1,10 @@
 #include "actorpool/pool.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -11,6 +15,7 @@
 #include "internal/atoms.hpp"
 #include "internal/coordinator.hpp"
 #include "internal/coordinator_actor.hpp"
+#include "internal/gated_stream_job.hpp"
 #include "internal/message_types.hpp"
 #include "internal/pool_actors.hpp"
 #include "internal/pool_config.hpp"
@@ -38,6 +43,9 @@ struct pool::impl {
   size_t max_frame_size = 0;
   std::atomic<facade_state> state{facade_state::running};
   bool joined = false;
+  /// The gates of the open push streams and searches.
+  std::mutex gates_mtx;
+  std::vector<std::weak_ptr<detail::push_gate>> gates;
 
   ~impl() {
     if (coordinator)
@@ -76,6 +84,29 @@ struct pool::impl {
     detail::track_actor(*sys, feeder);
     caf::anon_send(coordinator, detail::stream_atom::value, sid, name, feeder,
                    std::move(job), budget, caf::timespan{timeout});
+  }
+
+  /// Remembers `gate` for `close()` and `terminate()`, which end its input.
+  void track(const std::shared_ptr<detail::push_gate>& gate) {
+    std::lock_guard<std::mutex> guard{gates_mtx};
+    gates.erase(std::remove_if(gates.begin(), gates.end(),
+                               [](auto& g) { return g.expired(); }),
+                gates.end());
+    gates.emplace_back(gate);
+  }
+
+  /// Calls `fn` on every open gate, outside the lock.
+  template <class F>
+  void for_each_gate(F fn) {
+    std::vector<std::shared_ptr<detail::push_gate>> open;
+    {
+      std::lock_guard<std::mutex> guard{gates_mtx};
+      for (auto& g : gates)
+        if (auto p = g.lock())
+          open.emplace_back(std::move(p));
+    }
+    for (auto& g : open)
+      fn(*g);
   }
 
   template <class Result, class... Ts>
@@ -142,14 +173,20 @@ pool::~pool() {
   }
 }
 
+// A push stream's input ends with the pool's: its producers' puts would be
+// new work. Ending it here, before the coordinator hears of the close or the
+// terminate, makes every put that returns afterwards refuse its input.
 void pool::close() {
   auto expected = facade_state::running;
-  if (impl_->state.compare_exchange_strong(expected, facade_state::closed))
+  if (impl_->state.compare_exchange_strong(expected, facade_state::closed)) {
+    impl_->for_each_gate([](detail::push_gate& g) { g.close(); });
     caf::anon_send(impl_->coordinator, close_atom::value);
+  }
 }
 
 void pool::terminate() {
   impl_->state = facade_state::terminated;
+  impl_->for_each_gate([](detail::push_gate& g) { g.stop(); });
   caf::anon_send(impl_->coordinator, terminate_atom::value);
 }
 
@@ -259,8 +296,10 @@ std::function<void()> pool::open_push(const std::string& name,
         g->release(n);
     },
     std::max<size_t>(gate->window() / 4, 1));
+  impl_->track(gate);
+  auto job = std::make_shared<detail::gated_stream_job>(std::move(st), weak);
   caf::anon_send(coord, detail::stream_atom::value, sid, name, caf::actor{},
-                 detail::stream_job_ptr{std::move(st)}, size_t{0},
+                 detail::stream_job_ptr{std::move(job)}, size_t{0},
                  caf::timespan{timeout});
   return [stop = impl::stopper(coord, sid)] {
     stop(std::nullopt);
@@ -287,8 +326,10 @@ void pool::open_push_search(const std::string& name,
         g->stop();
       stop(keep);
     });
+  impl_->track(gate);
+  auto job = std::make_shared<detail::gated_stream_job>(std::move(st), weak);
   caf::anon_send(coord, detail::stream_atom::value, sid, name, caf::actor{},
-                 detail::stream_job_ptr{std::move(st)}, size_t{0},
+                 detail::stream_job_ptr{std::move(job)}, size_t{0},
                  caf::timespan{opts.task_timeout()});
 }
 

@@ -24,9 +24,14 @@ bool push_gate::put(
   auto admitted = [this] {
     return closed_ || stopped_ || in_flight_ < window_;
   };
+  ++waiting_;
+  bool room = true;
   if (!deadline)
     cv_.wait(guard, admitted);
-  else if (!cv_.wait_until(guard, *deadline, admitted))
+  else
+    room = cv_.wait_until(guard, *deadline, admitted);
+  --waiting_;
+  if (!room)
     throw timeout_error(errc::timeout, "put() timed out: the window is full");
   if (closed_ || stopped_)
     return false;
@@ -61,6 +66,11 @@ void push_gate::release(size_t n) {
 size_t push_gate::in_flight() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return in_flight_;
+}
+
+size_t push_gate::waiting() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return waiting_;
 }
 
 size_t push_gate::peak_in_flight() const {

@@ -22,6 +22,10 @@ callback_executor::~callback_executor() {
   // nop
 }
 
+bool callback_executor::runs_here() const noexcept {
+  return false;
+}
+
 result_state::result_state(size_t chunks, executor_ptr exec)
   : remaining_(chunks), chunks_(chunks), delivered_(chunks, false),
     exec_(std::move(exec)) {
@@ -61,7 +65,12 @@ void result_state::finish(std::unique_lock<std::mutex>& guard) {
   finished_ = true;
   auto fns = std::move(callbacks_);
   callbacks_.clear();
+  auto early = std::move(finish_listeners_);
+  finish_listeners_.clear();
   guard.unlock();
+  cv_.notify_all(); // callbacks that wait for this state need no more
+  for (auto& fn : early)
+    fn();
   if (fns.empty()) {
     make_ready();
   } else if (!exec_) {
@@ -91,10 +100,12 @@ void result_state::make_ready() {
 }
 
 void result_state::on_ready(std::function<void()> fn) {
+  auto on_exec = on_executor();
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    if (!ready_) {
-      ready_listeners_.emplace_back(std::move(fn));
+    if (!ready_here(on_exec)) {
+      (on_exec ? finish_listeners_ : ready_listeners_)
+        .emplace_back(std::move(fn));
       return;
     }
   }
@@ -125,24 +136,51 @@ bool result_state::cancelled() const {
              || err_.code() == static_cast<uint8_t>(errc::terminated));
 }
 
+bool result_state::on_executor() const noexcept {
+  return exec_ && exec_->runs_here();
+}
+
+bool result_state::ready_here(bool on_exec) const noexcept {
+  return ready_ || (on_exec && finished_);
+}
+
+void result_state::check_waitable(bool on_exec) const {
+  if (on_exec && !finished_ && finished_by_executor_)
+    throw state_error(errc::invalid_state,
+                      "waiting inside a callback for a search of the same "
+                      "pool: it is decided on this thread, after the callback");
+}
+
+void result_state::check_waitable() const {
+  auto on_exec = on_executor();
+  std::lock_guard<std::mutex> guard{mtx_};
+  check_waitable(on_exec);
+}
+
 void result_state::wait() const {
+  auto on_exec = on_executor();
   std::unique_lock<std::mutex> guard{mtx_};
-  cv_.wait(guard, [this] { return ready_; });
+  check_waitable(on_exec);
+  cv_.wait(guard, [&] { return ready_here(on_exec); });
 }
 
 bool result_state::wait_for(std::chrono::nanoseconds timeout) const {
+  auto on_exec = on_executor();
   std::unique_lock<std::mutex> guard{mtx_};
-  return cv_.wait_for(guard, timeout, [this] { return ready_; });
+  check_waitable(on_exec);
+  return cv_.wait_for(guard, timeout, [&] { return ready_here(on_exec); });
 }
 
 bool result_state::ready() const {
+  auto on_exec = on_executor();
   std::lock_guard<std::mutex> guard{mtx_};
-  return ready_;
+  return ready_here(on_exec);
 }
 
 bool result_state::successful() const {
+  auto on_exec = on_executor();
   std::lock_guard<std::mutex> guard{mtx_};
-  return ready_ && !err_;
+  return ready_here(on_exec) && !err_;
 }
 
 caf::error result_state::error() const {

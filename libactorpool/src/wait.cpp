@@ -34,6 +34,8 @@ struct completion_queue::shared {
 
 completion_queue::completion_queue(const state_list& sts)
   : sh_(std::make_shared<shared>()), left_(sts.size()) {
+  for (auto& st : sts)
+    st->check_waitable();
   for (size_t i = 0; i < sts.size(); ++i) {
     // The listener holds the queue, not the other way round: a queue given
     // up early leaves only these small records behind.

@@ -145,3 +145,54 @@ TEST_F(stream_protocol_test, stop_ends_the_stream) {
     caf::after(30s) >> [] { FAIL() << "no summary"; });
   caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
 }
+
+// A producer that has used up its demand, and a consumer that has not acked
+// yet: the terminate ends the stream for both, and acks after the end give
+// the producer no more demand.
+TEST_F(stream_protocol_test, terminate_ends_the_stream_for_both_peers) {
+  auto p = spawn_pool(sys, pool_options{}.processes(1));
+  caf::scoped_actor prod{sys};
+  caf::scoped_actor cons{sys};
+  uint64_t sid = 0;
+  prod
+    ->request(p, 30s,
+              make_stream_open(sqr, caf::actor{prod}, caf::actor{cons}, 2))
+    .receive([&](uint64_t x) { sid = x; },
+             [&](caf::error& err) { FAIL() << render(err); });
+  prod->receive(
+    [](stream_demand_atom, uint64_t, uint32_t n) { EXPECT_EQ(n, 2u); });
+  for (int i = 0; i < 2; ++i)
+    prod->send(p, stream_input_atom::value, sid, make_input(sqr, i));
+  for (int i = 0; i < 2; ++i) // the window is full: no more demand
+    cons->receive([](stream_result_atom, uint64_t, uint64_t,
+                     const task_reply&) {},
+                  caf::after(30s) >> [] { ADD_FAILURE() << "no result"; });
+  prod->send(p, terminate_atom::value);
+  prod->receive([](stream_done_atom, uint64_t, const stream_summary&) {},
+                caf::after(30s) >> [] { ADD_FAILURE() << "no end"; });
+  bool done = false;
+  while (!done)
+    cons->receive(
+      [&](stream_result_atom, uint64_t, uint64_t index, const caf::error& err) {
+        EXPECT_EQ(index, UINT64_MAX);
+        EXPECT_EQ(static_cast<errc>(err.code()), errc::terminated);
+      },
+      [&](stream_done_atom, uint64_t, const stream_summary&) { done = true; },
+      caf::after(30s) >>
+        [&] {
+          ADD_FAILURE() << "no end for the consumer";
+          done = true;
+        });
+  // The pool handles the ack before the request below and answers the
+  // producer in order: demand for the ack would be in its mailbox by then.
+  cons->send(p, stream_ack_atom::value, sid, uint32_t{2});
+  prod->request(p, 30s, stats_atom::value)
+    .receive([](const pool_stats&) {},
+             [](caf::error& err) { ADD_FAILURE() << render(err); });
+  bool more_demand = false;
+  prod->receive([&](stream_demand_atom, uint64_t,
+                    uint32_t) { more_demand = true; },
+                caf::after(std::chrono::seconds{0}) >> [] {});
+  EXPECT_FALSE(more_demand);
+  caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+}

@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "actorpool/detail/result_state.hpp"
+#include "manual_executor.hpp"
 
 using namespace std::chrono_literals;
 
@@ -17,44 +17,9 @@ using actorpool::async_result;
 using actorpool::errc;
 using actorpool::detail::result_state;
 using actorpool::detail::typed_state;
+using actorpool::test::make_exec;
 
 namespace {
-
-/// A callback executor that queues callbacks until the test drains it. Like
-/// the pool's executor it keeps going when a callback throws.
-class manual_executor : public actorpool::detail::callback_executor {
-public:
-  void post(std::function<void()> fn) override {
-    queue_.push_back(std::move(fn));
-  }
-
-  size_t pending() const {
-    return queue_.size();
-  }
-
-  /// Runs queued callbacks (also those posted meanwhile); returns how many.
-  size_t drain() {
-    size_t n = 0;
-    while (!queue_.empty()) {
-      auto fn = std::move(queue_.front());
-      queue_.pop_front();
-      try {
-        fn();
-      } catch (...) {
-        // The pool's executor logs and continues.
-      }
-      ++n;
-    }
-    return n;
-  }
-
-private:
-  std::deque<std::function<void()>> queue_;
-};
-
-std::shared_ptr<manual_executor> make_exec() {
-  return std::make_shared<manual_executor>();
-}
 
 template <class T>
 std::string encode(T x) {
@@ -371,19 +336,23 @@ TEST(async_result, callbacks_run_exactly_once) {
   EXPECT_EQ(after, 1);
 }
 
+// Outside the callback thread, the result becomes ready after its
+// callbacks; inside, it is ready as soon as its value is known.
 TEST(async_result, callback_sees_decoded_value_before_ready) {
   auto exec = make_exec();
   auto res = many_ints({2}, exec);
   std::vector<int> seen;
-  bool ready_inside = true;
+  bool ready_inside = false;
   res.on_success([&](const std::vector<int>& xs) {
     seen = xs;
     ready_inside = res.ready();
   });
   res.state()->deliver(0, 2, encode(4) + encode(5));
+  EXPECT_FALSE(res.ready());
   exec->drain();
   EXPECT_EQ(seen, (std::vector<int>{4, 5}));
-  EXPECT_FALSE(ready_inside);
+  EXPECT_TRUE(ready_inside);
+  EXPECT_TRUE(res.ready());
 }
 
 TEST(async_result, void_on_success) {

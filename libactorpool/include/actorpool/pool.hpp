@@ -201,10 +201,15 @@ public:
   /// matched. `xs` is read lazily, as workers free up, and may be unbounded
   /// (`generate`, `irange`): memory stays bounded by the options' window.
   /// A task's exception (or the input's) ends the search and is rethrown.
-  /// `pred` runs on the pool's callback thread, one result at a time.
+  /// `pred` runs on the pool's callback thread, one result at a time, so
+  /// `find_first` inside a callback of this pool throws `state_error`.
   template <class F, class Range, class Pred>
   find_result<task_result_t<F>>
   find_first(F&& f, Range&& xs, Pred pred, const find_options& opts = {}) {
+    if (executor()->runs_here())
+      throw state_error(errc::invalid_state,
+                        "find_first inside a callback of the same pool would "
+                        "wait for that callback's thread");
     return find_first_async(std::forward<F>(f), std::forward<Range>(xs),
                             std::move(pred), opts)
       .get();

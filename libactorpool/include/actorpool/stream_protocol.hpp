@@ -30,9 +30,12 @@ namespace actorpool {
 //    never exceed the window, so neither side's mailbox grows.
 // 4. `(stream_stop_atom, sid)` from anyone stops the stream: queued inputs
 //    are dropped and running ones cancelled.
-// 5. At the end both receive `(stream_done_atom, sid, stream_summary)`.
-//    A consumer that terminates stops the stream; a producer that
-//    terminates closes it.
+// 5. At the end both receive `(stream_done_atom, sid, stream_summary)`,
+//    also when the pool is terminated, breaks or goes away (the consumer
+//    first gets `(stream_result_atom, sid, UINT64_MAX, caf::error)` with the
+//    reason). No demand comes after it, and inputs sent after it are
+//    dropped: `stream_done` is the producer's "no more". A consumer that
+//    terminates stops the stream; a producer that terminates closes it.
 
 using stream_input_atom = caf::atom_constant<caf::atom("sinput")>;
 using stream_close_atom = caf::atom_constant<caf::atom("sclose")>;

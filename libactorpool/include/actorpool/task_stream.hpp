@@ -68,8 +68,10 @@ public:
   }
 
   /// Submits one call with the arguments `xs`; waits while the window is
-  /// full. Returns false (and submits nothing) once the stream was stopped
-  /// or closed. Safe to call from several threads.
+  /// full. Returns false (and submits nothing) once the input has ended:
+  /// the stream was closed or stopped, the search found its match, or the
+  /// pool was closed, terminated, broken or destroyed; a `put` waiting for
+  /// room then returns false at once. Safe to call from several threads.
   template <class... Ts>
   bool put(Ts&&... xs) const {
     return gate_->put(encode_call<ArgsTuple>(std::forward<Ts>(xs)...),
@@ -77,7 +79,7 @@ public:
   }
 
   /// Like `put`, but throws `timeout_error` when no room came within
-  /// `timeout` (nothing was submitted then).
+  /// `timeout` and the input is still open (nothing was submitted then).
   template <class Rep, class Period, class... Ts>
   bool put_for(std::chrono::duration<Rep, Period> timeout, Ts&&... xs) const {
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -98,6 +100,11 @@ public:
   /// The largest `in_flight()` so far (never above the window).
   size_t peak_in_flight() const {
     return gate_->peak_in_flight();
+  }
+
+  /// Producers waiting in `put` or `put_for` for room now.
+  size_t waiting_producers() const {
+    return gate_->waiting();
   }
 
 protected:

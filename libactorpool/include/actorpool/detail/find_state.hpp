@@ -141,6 +141,7 @@ public:
       out_(std::make_shared<typed_state<result_type>>(std::vector<uint32_t>{1},
                                                       std::move(exec),
                                                       nullptr)) {
+    out_->finished_by_executor();
     set_caller(out_);
   }
 

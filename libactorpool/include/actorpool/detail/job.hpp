@@ -84,6 +84,11 @@ public:
   virtual ~callback_executor();
 
   virtual void post(std::function<void()> fn) = 0;
+
+  /// Whether the calling thread is running one of this executor's callbacks
+  /// (default: never). A wait there cannot wait for other callbacks of the
+  /// executor: they run after the current one.
+  virtual bool runs_here() const noexcept;
 };
 
 using executor_ptr = std::shared_ptr<callback_executor>;

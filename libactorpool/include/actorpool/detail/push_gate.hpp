@@ -15,7 +15,8 @@ namespace actorpool::detail {
 /// than `window` inputs are between `put` and the consumer, so producers
 /// wait (never spin) when the pool or the consumer falls behind. The
 /// consumer returns credit as it takes results; a stop or a close wakes
-/// every waiting producer. Thread-safe.
+/// every waiting producer. The pool closes the gate when it is closed, and
+/// stops it when it is terminated or drops the stream. Thread-safe.
 class push_gate {
 public:
   /// Sends one encoded input, or the end of input (`end`), to the pool.
@@ -50,12 +51,16 @@ public:
   /// The most inputs ever in flight at once.
   size_t peak_in_flight() const;
 
+  /// Producers waiting in `put` for room now.
+  size_t waiting() const;
+
 private:
   mutable std::mutex mtx_;
   std::condition_variable cv_;
   size_t window_;
   size_t in_flight_ = 0;
   size_t peak_ = 0;
+  size_t waiting_ = 0;
   bool closed_ = false;
   bool stopped_ = false;
   sender send_;

@@ -22,6 +22,12 @@ void run_callback(const std::function<void()>& fn) noexcept;
 /// and *ready* once the completion callbacks registered before that point
 /// have run on the pool's callback executor, so a caller returning from
 /// `wait()` always sees the effects of those callbacks.
+///
+/// Seen from a callback running on that executor, a state is ready as soon
+/// as it is finished: its own callbacks run after the current one, so
+/// waiting for them could never end. Waiting there for a state that only the
+/// executor can finish (`finished_by_executor`) throws `state_error` instead
+/// of hanging.
 class result_state : public job {
 public:
   result_state(size_t chunks, executor_ptr exec);
@@ -38,10 +44,12 @@ public:
 
   // -- observers --------------------------------------------------------------
 
-  /// Blocks until ready.
+  /// Blocks until ready; throws `state_error` if that cannot happen while
+  /// the calling thread waits (see above).
   void wait() const;
 
   /// Blocks until ready or until `timeout` passed; returns `ready()`.
+  /// Throws as `wait()`.
   bool wait_for(std::chrono::nanoseconds timeout) const;
 
   bool ready() const;
@@ -88,10 +96,28 @@ public:
   /// be quick and must not throw.
   void on_ready(std::function<void()> fn);
 
+  /// Throws `state_error` if the calling thread, waiting for this state,
+  /// would wait forever (see above).
+  void check_waitable() const;
+
+  /// Marks the state as one that only its executor finishes (a search's
+  /// result, decided there), never the coordinator.
+  void finished_by_executor() noexcept {
+    finished_by_executor_ = true;
+  }
+
 private:
   void finish(std::unique_lock<std::mutex>& guard);
 
   void make_ready();
+
+  /// Whether the calling thread runs a callback of this state's executor.
+  bool on_executor() const noexcept;
+
+  /// `ready_`, or `finished_` when the caller runs on the executor.
+  bool ready_here(bool on_exec) const noexcept;
+
+  void check_waitable(bool on_exec) const;
 
   mutable std::mutex mtx_;
   mutable std::mutex decode_mtx_;
@@ -105,8 +131,11 @@ private:
   caf::error err_;
   std::vector<std::function<void()>> callbacks_;
   std::vector<std::function<void()>> ready_listeners_;
+  /// `on_ready` listeners registered on the executor: called at the finish.
+  std::vector<std::function<void()>> finish_listeners_;
   std::function<void()> canceller_;
   executor_ptr exec_;
+  std::atomic<bool> finished_by_executor_{false};
 };
 
 } // namespace actorpool::detail
