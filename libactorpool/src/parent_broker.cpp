@@ -2,12 +2,15 @@
 
 #include <sys/socket.h>
 
+#include <memory>
+
 #include <caf/actor_system.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 
 #include "actorpool/errc.hpp"
 #include "internal/atoms.hpp"
+#include "internal/call_gate.hpp"
 #include "internal/frame.hpp"
 #include "internal/messages.hpp"
 #include "internal/service_registry.hpp"
@@ -22,6 +25,8 @@ struct parent_broker_state {
   caf::io::connection_handle hdl;
   int fd = -1;
   caf::actor coordinator;
+  /// Closed by whoever lets the process go, before the services hear of it.
+  std::shared_ptr<call_gate> gate;
   uint64_t wid = 0;
   bool said_hello = false;
   int32_t pid = 0;
@@ -140,13 +145,21 @@ caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
     return caf::none;
   }
   auto id = msg.call_id;
-  self
-    ->request(service, caf::infinite, service_atom::value, self->state.pid,
-              msg.thread, msg.op, std::move(msg.payload))
-    .then([self, id](
-            std::string&
-              result) { write_reply(self, id, caf::none, std::move(result)); },
-          [self, id](caf::error& err) { write_reply(self, id, err, {}); });
+  auto forwarded = self->state.gate->pass([&] {
+    self
+      ->request(service, caf::infinite, service_atom::value, self->state.pid,
+                msg.thread, msg.op, std::move(msg.payload))
+      .then(
+        [self, id](std::string& result) {
+          write_reply(self, id, caf::none, std::move(result));
+        },
+        [self, id](caf::error& err) { write_reply(self, id, err, {}); });
+  });
+  if (!forwarded)
+    write_reply(self, id,
+                make_error(errc::invalid_state,
+                           std::string{"the pool let this process go"}),
+                {});
   return caf::none;
 }
 
@@ -204,9 +217,11 @@ void on_stall_check(parent_broker_actor* self, uint64_t reads) {
 }
 
 caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
-                            caf::actor coordinator, size_t max_frame_size) {
+                            caf::actor coordinator, size_t max_frame_size,
+                            std::shared_ptr<call_gate> gate) {
   auto& st = self->state;
   st.coordinator = std::move(coordinator);
+  st.gate = std::move(gate);
   st.wid = wid;
   st.reader = frame_reader{max_frame_size};
   st.fd = fd;
@@ -235,9 +250,11 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
 } // namespace
 
 caf::actor spawn_parent_broker(caf::actor_system& sys, int fd, uint64_t wid,
-                               caf::actor coordinator, size_t max_frame_size) {
+                               caf::actor coordinator, size_t max_frame_size,
+                               std::shared_ptr<call_gate> gate) {
   return sys.middleman().spawn_broker(parent_broker, fd, wid,
-                                      std::move(coordinator), max_frame_size);
+                                      std::move(coordinator), max_frame_size,
+                                      std::move(gate));
 }
 
 } // namespace actorpool::detail
