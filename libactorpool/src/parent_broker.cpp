@@ -76,6 +76,16 @@ void write_frame(parent_broker_actor* self, frame_kind kind, Ts&... xs) {
   self->flush(st.hdl);
 }
 
+// The child was started as a worker but cannot serve; it exits after this.
+// Its reason is what the pool reports, instead of a start timeout.
+caf::error on_refusal(parent_broker_actor* self, const frame_view& fv) {
+  std::string why;
+  if (auto err = decode_body(fv, why))
+    return err;
+  hang_up(self, "it refused to serve: " + why);
+  return caf::none;
+}
+
 caf::error on_hello(parent_broker_actor* self, const frame_view& fv) {
   auto& st = self->state;
   hello_msg msg;
@@ -163,15 +173,18 @@ caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
   return caf::none;
 }
 
-// A worker speaks hello first, then results and service calls; anything else
-// breaks the protocol and costs the worker its connection.
+// A worker speaks hello (or refusal) first, then results and service calls;
+// anything else breaks the protocol and costs the worker its connection.
 caf::error on_frame(parent_broker_actor* self, const frame_view& fv) {
   auto& st = self->state;
-  if (!st.said_hello)
-    return fv.kind == frame_kind::hello
-             ? on_hello(self, fv)
-             : caf::make_error(caf::sec::unexpected_message,
-                               "first frame is not hello");
+  if (!st.said_hello) {
+    if (fv.kind == frame_kind::hello)
+      return on_hello(self, fv);
+    if (fv.kind == frame_kind::refusal)
+      return on_refusal(self, fv);
+    return caf::make_error(caf::sec::unexpected_message,
+                           "first frame is not hello");
+  }
   if (fv.kind == frame_kind::service_call)
     return on_service_call(self, fv);
   if (fv.kind == frame_kind::results)

@@ -161,6 +161,7 @@ caf::expected<spawned_process> spawn_registered(const std::string& name,
 
 caf::expected<spawned_process> spawn_worker_process(const std::string& name,
                                                     bool daemon) {
+  stop_if_stray_worker();
   if (!begin_spawn())
     return make_error(errc::worker_start_failed,
                       std::string{"the program is ending on a signal"});
