@@ -1,19 +1,25 @@
 // A process killed while it waits in a call (a queue's get or put, a pipe's
-// recv, a semaphore's acquire) is forgotten by the object before anyone can
-// learn of its death: what the parent does after it saw worker_died_error
-// (or the exit code of a `process`) never reaches the dead, and the dead
-// one's blocked put never lands. Each case runs many rounds: a loss needed
-// the parent's call to overtake the news of the death, which happened in
-// about one round in five.
+// recv, a semaphore's acquire, a barrier's or a condition's wait) is
+// forgotten by the object before anyone can learn of its death: what the
+// parent does after it saw worker_died_error (or the exit code of a
+// `process`) never reaches the dead, and the dead one's blocked put never
+// lands. Each case runs many rounds: a loss needed the parent's call to
+// overtake the news of the death, which happened in about one round in five.
 
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <future>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "actorpool/barrier.hpp"
+#include "actorpool/condition.hpp"
 #include "actorpool/exceptions.hpp"
+#include "actorpool/lock.hpp"
 #include "actorpool/pipe.hpp"
 #include "actorpool/pool.hpp"
 #include "actorpool/process.hpp"
@@ -54,6 +60,17 @@ bool dw_acquire(semaphore s, queue<int> ready) {
   return s.acquire();
 }
 
+void dw_barrier(barrier b, queue<int> ready) {
+  report_when_blocked(ready);
+  b.wait();
+}
+
+void dw_condition(lock l, condition c, queue<int> ready) {
+  l.acquire();
+  report_when_blocked(ready);
+  c.wait();
+}
+
 /// Kills the process that reported its pid on `ready`.
 void kill_reported(queue<int>& ready) {
   auto pid = ready.get(true, patience);
@@ -87,6 +104,8 @@ ACTORPOOL_TASK(dw_get)
 ACTORPOOL_TASK(dw_put)
 ACTORPOOL_TASK(dw_recv)
 ACTORPOOL_TASK(dw_acquire)
+ACTORPOOL_TASK(dw_barrier)
+ACTORPOOL_TASK(dw_condition)
 
 TEST_P(dead_waiter_test, an_item_put_after_the_death_never_goes_to_its_get) {
   queue<int> ready;
@@ -164,6 +183,63 @@ TEST_P(dead_waiter_test, a_unit_released_after_the_death_never_goes_to_it) {
     }
   }
   EXPECT_EQ(lost, 0) << "the unit went to the dead acquire() in "
+                     << rounds_text(lost);
+}
+
+TEST_P(dead_waiter_test, a_party_that_died_waiting_breaks_the_barrier) {
+  queue<int> ready;
+  pool p{opts()};
+  int passed = 0;
+  for (int i = 0; i < rounds; ++i) {
+    barrier b{2};
+    auto r = p.apply_async(dw_barrier, b, ready);
+    kill_blocked(ready, r);
+    try {
+      b.wait(patience);
+      ++passed; // with the dead party
+    } catch (const broken_barrier_error&) {
+      // as it should be
+    }
+  }
+  EXPECT_EQ(passed, 0) << "the parent passed the barrier with a dead party in "
+                       << rounds_text(passed);
+}
+
+// A thread of the parent waits on the condition behind the worker, which is
+// then killed; one notify must wake the thread. Once the thread is done
+// (woken, or not), the parent holds the lock again and looks.
+TEST_P(dead_waiter_test, a_notify_after_the_death_goes_to_the_living) {
+  queue<int> ready;
+  lock l;
+  condition c{l};
+  pool p{opts()};
+  int lost = 0;
+  for (int i = 0; i < rounds; ++i) {
+    auto r = p.apply_async(dw_condition, l, c, ready);
+    auto pid = ready.get(true, patience); // the worker waits on `c`
+    std::promise<void> holds;
+    std::atomic<bool> woken{false};
+    std::thread waiter{[&] {
+      l.acquire();
+      holds.set_value();
+      EXPECT_TRUE(c.wait(patience));
+      woken = true;
+      l.release();
+    }};
+    holds.get_future().wait();
+    l.acquire(); // granted once the thread waits on `c` too
+    EXPECT_EQ(::kill(pid, SIGKILL), 0); // ASSERT would leave `waiter` running
+    EXPECT_THROW(r.get(), worker_died_error);
+    c.notify(1);
+    l.release();
+    l.acquire(); // a woken thread had the lock first, and is done
+    if (!woken)
+      ++lost; // the notify went to the dead worker
+    c.notify(1);
+    l.release();
+    waiter.join();
+  }
+  EXPECT_EQ(lost, 0) << "notify(1) went to the dead wait() in "
                      << rounds_text(lost);
 }
 
