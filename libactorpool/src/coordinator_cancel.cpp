@@ -122,6 +122,7 @@ void coordinator_core::kill_worker(worker_rec& w, uint64_t guilty,
   ++counters_.workers_killed;
   env_.disconnect(w.id);
   env_.signal(w.pid, SIGKILL);
+  let_go(w); // before the chunks below are reported
   // The others go back to the front of the queue, oldest first, at no cost
   // to their retry budget; cancelled ones end.
   for (auto k = ids.size(); k-- > 0;) {

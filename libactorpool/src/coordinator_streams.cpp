@@ -213,35 +213,33 @@ void coordinator_core::close() {
   maybe_finish();
 }
 
+// The workers are let go before their chunks are reported as terminated.
 void coordinator_core::terminate() {
   if (state_ == pool_state::terminated)
     return;
   state_ = pool_state::terminated;
   auto err = make_error(errc::terminated, std::string{"pool terminated"});
-  fail_queued(err);
+  std::vector<uint64_t> running;
   for (auto& kvp : workers_) {
-    auto ids = std::move(kvp.second.in_flight);
-    kvp.second.in_flight.clear();
-    for (auto id : ids) {
-      auto i = tasks_.find(id);
-      if (i != tasks_.end())
-        finish_erase(i, err);
-    }
+    auto& w = kvp.second;
+    running.insert(running.end(), w.in_flight.begin(), w.in_flight.end());
+    w.in_flight.clear();
+    w.state = worker_state::exiting;
+    env_.disconnect(w.id);
+    env_.signal(w.pid, SIGTERM);
+    env_.schedule(cfg_.kill_grace, timer_kind::kill, w.id);
+    let_go(w);
   }
+  fail_queued(err);
+  for (auto id : running)
+    if (auto i = tasks_.find(id); i != tasks_.end())
+      finish_erase(i, err);
   std::vector<uint64_t> sids;
   for (auto& kvp : streams_)
     sids.push_back(kvp.first);
   for (auto sid : sids)
     drop_stream(sid, &err);
   notify_ready(err);
-  for (auto& kvp : workers_) {
-    auto& w = kvp.second;
-    w.in_flight.clear();
-    w.state = worker_state::exiting;
-    env_.disconnect(w.id);
-    env_.signal(w.pid, SIGTERM);
-    env_.schedule(cfg_.kill_grace, timer_kind::kill, w.id);
-  }
   maybe_finish();
 }
 

@@ -177,10 +177,21 @@ void coordinator_core::begin_exit(worker_rec& w) {
   env_.send_shutdown(w.id);
 }
 
+void coordinator_core::let_go(worker_rec& w) {
+  if (w.let_go)
+    return;
+  w.let_go = true;
+  env_.client_gone(w.pid);
+}
+
+// The connection is gone, so nothing more of the worker reaches a service:
+// they hear of it now, before the reap (the pid cannot be reused yet), and
+// before on_exit reports the chunks it held.
 void coordinator_core::on_down(uint64_t wid, const std::string& reason) {
   auto w = find_worker(wid);
   if (w == nullptr)
     return;
+  let_go(*w);
   if (w->down_reason.empty())
     w->down_reason = reason;
   if (broke_protocol(w->down_reason))
@@ -247,9 +258,9 @@ void coordinator_core::on_exit(uint64_t wid, const exit_status& st) {
   auto reason = w.down_reason;
   if (!expected)
     ++counters_.workers_died;
+  let_go(w);
   requeue_or_fail(w, st);
   workers_.erase(i);
-  env_.client_gone(pid);
   if (broken_)
     fail_queued(broken_);
   if (before_ready && !expected && !broken_) {

@@ -2,12 +2,15 @@
 
 #include <sys/socket.h>
 
+#include <memory>
+
 #include <caf/actor_system.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 
 #include "actorpool/errc.hpp"
 #include "internal/atoms.hpp"
+#include "internal/call_gate.hpp"
 #include "internal/frame.hpp"
 #include "internal/messages.hpp"
 #include "internal/service_registry.hpp"
@@ -24,6 +27,8 @@ struct parent_broker_state {
   caf::io::connection_handle hdl;
   int fd = -1;
   caf::actor coordinator;
+  /// Closed by whoever lets the process go, before the services hear of it.
+  std::shared_ptr<call_gate> gate;
   uint64_t wid = 0;
   bool said_hello = false;
   int32_t pid = 0;
@@ -74,6 +79,16 @@ void write_frame(parent_broker_actor* self, frame_kind kind, Ts&... xs) {
     return;
   }
   self->flush(st.hdl);
+}
+
+// The child was started as a worker but cannot serve; it exits after this.
+// Its reason is what the pool reports, instead of a start timeout.
+caf::error on_refusal(parent_broker_actor* self, const frame_view& fv) {
+  std::string why;
+  if (auto err = decode_body(fv, why))
+    return err;
+  hang_up(self, "it refused to serve: " + why);
+  return caf::none;
 }
 
 caf::error on_hello(parent_broker_actor* self, const frame_view& fv) {
@@ -152,25 +167,36 @@ caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
   }
   auto id = msg.call_id;
   auto max_reply = max_payload_size(self->state.max_frame_size);
-  self
-    ->request(service, caf::infinite, service_atom::value, self->state.pid,
-              msg.thread, msg.op, std::move(msg.payload), max_reply)
-    .then([self, id](
-            std::string&
-              result) { write_reply(self, id, caf::none, std::move(result)); },
-          [self, id](caf::error& err) { write_reply(self, id, err, {}); });
+  auto forwarded = self->state.gate->pass([&] {
+    self
+      ->request(service, caf::infinite, service_atom::value, self->state.pid,
+                msg.thread, msg.op, std::move(msg.payload), max_reply)
+      .then(
+        [self, id](std::string& result) {
+          write_reply(self, id, caf::none, std::move(result));
+        },
+        [self, id](caf::error& err) { write_reply(self, id, err, {}); });
+  });
+  if (!forwarded)
+    write_reply(self, id,
+                make_error(errc::invalid_state,
+                           std::string{"the pool let this process go"}),
+                {});
   return caf::none;
 }
 
-// A worker speaks hello first, then results and service calls; anything else
-// breaks the protocol and costs the worker its connection.
+// A worker speaks hello (or refusal) first, then results and service calls;
+// anything else breaks the protocol and costs the worker its connection.
 caf::error on_frame(parent_broker_actor* self, const frame_view& fv) {
   auto& st = self->state;
-  if (!st.said_hello)
-    return fv.kind == frame_kind::hello
-             ? on_hello(self, fv)
-             : caf::make_error(caf::sec::unexpected_message,
-                               "first frame is not hello");
+  if (!st.said_hello) {
+    if (fv.kind == frame_kind::hello)
+      return on_hello(self, fv);
+    if (fv.kind == frame_kind::refusal)
+      return on_refusal(self, fv);
+    return caf::make_error(caf::sec::unexpected_message,
+                           "first frame is not hello");
+  }
   if (fv.kind == frame_kind::service_call)
     return on_service_call(self, fv);
   if (fv.kind == frame_kind::results)
@@ -216,9 +242,11 @@ void on_stall_check(parent_broker_actor* self, uint64_t reads) {
 }
 
 caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
-                            caf::actor coordinator, size_t max_frame_size) {
+                            caf::actor coordinator, size_t max_frame_size,
+                            std::shared_ptr<call_gate> gate) {
   auto& st = self->state;
   st.coordinator = std::move(coordinator);
+  st.gate = std::move(gate);
   st.wid = wid;
   st.reader = frame_reader{max_frame_size};
   st.max_frame_size = max_frame_size;
@@ -248,9 +276,11 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
 } // namespace
 
 caf::actor spawn_parent_broker(caf::actor_system& sys, int fd, uint64_t wid,
-                               caf::actor coordinator, size_t max_frame_size) {
+                               caf::actor coordinator, size_t max_frame_size,
+                               std::shared_ptr<call_gate> gate) {
   return sys.middleman().spawn_broker(parent_broker, fd, wid,
-                                      std::move(coordinator), max_frame_size);
+                                      std::move(coordinator), max_frame_size,
+                                      std::move(gate));
 }
 
 } // namespace actorpool::detail

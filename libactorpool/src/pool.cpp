@@ -19,6 +19,7 @@
 #include "internal/message_types.hpp"
 #include "internal/pool_actors.hpp"
 #include "internal/pool_config.hpp"
+#include "internal/worker_runtime.hpp"
 
 namespace actorpool {
 
@@ -137,6 +138,7 @@ pool::pool(const pool_options& opts) : pool(default_system(), opts) {
 
 pool::pool(caf::actor_system& sys, const pool_options& opts)
   : impl_(std::make_unique<impl>()) {
+  detail::stop_if_stray_worker();
   auto cfg = detail::make_pool_config(opts);
   if (!sys.has_middleman())
     throw bad_argument(errc::invalid_argument,

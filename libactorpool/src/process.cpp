@@ -117,6 +117,7 @@ void process::check_open() const {
 }
 
 void process::start() {
+  detail::stop_if_stray_worker();
   check_open();
   if (impl_->started)
     misuse("cannot start a process twice");

@@ -166,6 +166,7 @@ spawn_registered(const std::string& name, bool daemon, size_t max_frame_size) {
 caf::expected<spawned_process> spawn_worker_process(const std::string& name,
                                                     bool daemon,
                                                     size_t max_frame_size) {
+  stop_if_stray_worker();
   if (!begin_spawn())
     return make_error(errc::worker_start_failed,
                       std::string{"the program is ending on a signal"});

@@ -9,6 +9,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "internal/atoms.hpp"
+#include "internal/call_gate.hpp"
 #include "internal/frame.hpp"
 #include "internal/parent_broker.hpp"
 #include "internal/process.hpp"
@@ -49,12 +50,29 @@ constexpr auto linger_limit = std::chrono::seconds{1};
 struct supervisor_state {
   task_msg target;
   std::shared_ptr<process_state> st;
+  /// Closed when the services are told that the process is gone.
+  std::shared_ptr<call_gate> gate = std::make_shared<call_gate>();
   caf::actor broker;
   int pid = 0;
   bool reaped = false;
   unsigned reap_attempts = 0;
   std::chrono::steady_clock::time_point down_at;
   const char* name = "actorpool.process";
+
+  /// The services hear of the end of the process (its gate closed first)
+  /// before anyone else does: before `st` records the exit code that `join`,
+  /// `is_alive` and `exitcode` report.
+  void tell_services() {
+    if (gate->closed())
+      return;
+    gate->close();
+    notify_client_down(pid);
+  }
+
+  void announce_exit(int code) {
+    tell_services();
+    st->set_exit(code);
+  }
 
   ~supervisor_state() {
     // Killed before the child ended (program exit): Python joins non-daemon
@@ -63,10 +81,10 @@ struct supervisor_state {
       return;
     if (st->daemon)
       signal_process(pid, SIGKILL);
-    st->set_exit(reap_blocking(pid).code); // blocking: the actor goes away
+    auto code = reap_blocking(pid).code; // blocking: the actor goes away
+    announce_exit(code);
     if (broker)
       caf::anon_send(broker, stop_atom::value);
-    notify_client_down(pid);
   }
 };
 
@@ -81,7 +99,7 @@ caf::result<int32_t> on_start(supervisor_actor* self) {
   s.pid = proc->pid;
   s.broker = spawn_parent_broker(self->system(), proc->fd, 1,
                                  caf::actor_cast<caf::actor>(self),
-                                 default_max_frame_size);
+                                 default_max_frame_size, s.gate);
   return static_cast<int32_t>(proc->pid);
 }
 
@@ -98,8 +116,7 @@ void try_reap(supervisor_actor* self) {
   auto& s = self->state;
   if (auto st = detail::try_reap(s.pid)) {
     s.reaped = true;
-    s.st->set_exit(st->code);
-    notify_client_down(s.pid);
+    s.announce_exit(st->code);
     self->quit();
     return;
   }
@@ -120,6 +137,9 @@ caf::behavior supervisor(supervisor_actor* self, task_msg target,
       // a process reports through its exit code only
     },
     [=](down_atom, uint64_t, const std::string&) {
+      // Nothing more of the process reaches a service; tell them before the
+      // reap, while its pid cannot be reused.
+      self->state.tell_services();
       self->state.broker = caf::actor{};
       self->state.down_at = std::chrono::steady_clock::now();
       try_reap(self);

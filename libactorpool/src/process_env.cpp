@@ -4,6 +4,7 @@
 #include <caf/send.hpp>
 
 #include "internal/atoms.hpp"
+#include "internal/call_gate.hpp"
 #include "internal/parent_broker.hpp"
 #include "internal/service_registry.hpp"
 
@@ -24,9 +25,11 @@ caf::expected<int> process_env::start_worker(uint64_t wid) {
                                    max_frame_size_);
   if (!proc)
     return std::move(proc.error());
+  auto gate = std::make_shared<call_gate>();
   brokers_[wid] = spawn_parent_broker(self_->system(), proc->fd, wid,
                                       caf::actor_cast<caf::actor>(self_),
-                                      max_frame_size_);
+                                      max_frame_size_, gate);
+  gates_[proc->pid] = std::move(gate);
   return proc->pid;
 }
 
@@ -84,7 +87,13 @@ void process_env::stop_feeder(const caf::actor& feeder) {
     self_->send_exit(feeder, caf::exit_reason::user_shutdown);
 }
 
+// The gate first: once it is closed, every call of the worker that reached
+// the broker is in the services' mailboxes, and no other will be.
 void process_env::client_gone(int pid) {
+  if (auto i = gates_.find(pid); i != gates_.end()) {
+    i->second->close();
+    gates_.erase(i);
+  }
   notify_client_down(pid);
 }
 

@@ -143,6 +143,10 @@ caf::error decode_frame(const frame_view& fv) {
         read_service_error(x.payload);
       return caf::none;
     }
+    case frame_kind::refusal: {
+      std::string why;
+      return decode_as(fv, why);
+    }
   }
   fail("frame_reader delivered an unknown frame kind");
 }

@@ -137,6 +137,10 @@ void write_frames(corpus_writer& out) {
   frame(buf, frame_kind::target,
         task_msg{1, "process_target", 1, encoded(int32_t{1}, double{0.5})});
   emit("target", buf);
+  buf.clear();
+  frame(buf, frame_kind::refusal,
+        std::string{"the program ran main() instead of serving"});
+  emit("refusal", buf);
   // What a worker sends over its life, and what its parent sends it.
   buf.clear();
   frame(buf, frame_kind::hello, hello_msg{protocol_version, 99});

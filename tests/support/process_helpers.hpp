@@ -5,6 +5,7 @@
 // `process`es to the end.
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,12 @@ std::chrono::duration<double, std::milli> elapsed(F f) {
   f();
   return std::chrono::steady_clock::now() - start;
 }
+
+/// Starts a thread that waits until the calling thread sleeps, runs `then`,
+/// and ends. A thread asleep in a service call has sent its request and
+/// waits for the reply, so `when_blocked(f); q.get();` runs `f` once the
+/// `get` is on its way to the queue (ahead of anything `f` sends).
+void when_blocked(std::function<void()> then);
 
 /// Joins every process; returns how many did not exit with 0.
 int join_all(std::vector<process>& ps);

@@ -200,6 +200,10 @@ public:
   std::vector<caf::error> aborts;
   std::vector<actorpool::detail::stream_counts> settlements;
   bool gone = false;
+  /// The environment's `gone_clients` (set by `harness::submit`), and what
+  /// it held when each failure was reported: the order of the two.
+  const std::vector<int>* gone_clients = nullptr;
+  std::vector<std::vector<int>> gone_when_failed;
 
   void deliver(size_t index, uint32_t count, std::string&& payload) override {
     delivered.push_back(delivery{index, count, std::move(payload)});
@@ -207,6 +211,8 @@ public:
 
   void fail(size_t index, const caf::error& err) override {
     failed.emplace_back(index, err);
+    if (gone_clients != nullptr)
+      gone_when_failed.push_back(*gone_clients);
   }
 
   bool abandoned() const noexcept override {
@@ -300,6 +306,7 @@ struct harness {
   job_ptr submit(size_t n, uint32_t count = 1,
                  std::chrono::milliseconds timeout = {}) {
     auto job = std::make_shared<fake_job>();
+    job->gone_clients = &env.gone_clients;
     EXPECT_FALSE(core.submit("t", make_chunks(n, count), job, timeout));
     return job;
   }

@@ -160,6 +160,8 @@ private:
     /// Runs a suspect chunk, and nothing else.
     bool isolated = false;
     std::string down_reason;
+    /// The services were told that it is gone (`let_go`).
+    bool let_go = false;
     unsigned reap_attempts = 0;
     std::chrono::steady_clock::time_point down_at;
   };
@@ -284,6 +286,12 @@ private:
   void check_memory(worker_rec& w);
 
   void begin_exit(worker_rec& w);
+
+  /// Tells the services, once, that worker `w` is gone: its connection
+  /// ended or the pool kills it. Comes before any report of its chunks'
+  /// end, so no caller sees the end while a service still serves the
+  /// process (hands it an item, accepts its blocked put).
+  void let_go(worker_rec& w);
 
   void try_reap(worker_rec& w);
 

@@ -69,7 +69,12 @@ public:
   /// Tells `feeder` to stop; its stream is over.
   virtual void stop_feeder(const caf::actor& feeder) = 0;
 
-  /// Worker process `pid` is gone: services release what it held.
+  /// Worker process `pid` is gone, or the pool lets it go: none of its
+  /// service calls reaches a service any more, and the services release what
+  /// it held and forget its waiting calls before they see anything sent
+  /// after this. The core calls it once per worker, before it reports how
+  /// any of the worker's chunks ended: whoever learns of the end and then
+  /// uses a queue or lock finds the dead process gone from it.
   virtual void client_gone(int pid) = 0;
 
   /// The coordinator's clock (tests substitute their own).

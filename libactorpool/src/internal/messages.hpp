@@ -33,9 +33,12 @@ enum class frame_kind : uint8_t {
   /// parent -> child: `task_msg` for the one task of a `process`; the child
   /// exits when it returns.
   target,
+  /// child -> parent, instead of hello: `std::string`, why the child cannot
+  /// serve (the program ran `main` instead of serving); the child exits.
+  refusal,
 };
 
-constexpr uint8_t max_frame_kind = static_cast<uint8_t>(frame_kind::target);
+constexpr uint8_t max_frame_kind = static_cast<uint8_t>(frame_kind::refusal);
 
 /// First frame of a worker process.
 struct hello_msg {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <unordered_map>
 
 #include <caf/actor.hpp>
@@ -9,9 +10,12 @@
 
 namespace actorpool::detail {
 
+class call_gate;
+
 /// The coordinator's environment for real worker processes: each worker is a
 /// child process with a parent broker; timers are delayed messages to the
-/// coordinator itself.
+/// coordinator itself. `client_gone` closes the worker's call gate, then
+/// tells every service.
 class process_env : public coordinator_env {
 public:
   process_env(caf::event_based_actor* self, size_t max_frame_size);
@@ -55,6 +59,9 @@ private:
   caf::event_based_actor* self_;
   size_t max_frame_size_;
   std::unordered_map<uint64_t, caf::actor> brokers_;
+  /// The call gates of the workers the services have not been told about,
+  /// by pid.
+  std::unordered_map<int, std::shared_ptr<call_gate>> gates_;
 };
 
 } // namespace actorpool::detail

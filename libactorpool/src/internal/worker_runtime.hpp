@@ -158,6 +158,15 @@ struct worker_identity {
 /// This process as a worker, or null in the main process.
 const worker_identity* this_worker() noexcept;
 
+/// In a process started as a worker that never served (the program ran
+/// `main` without the entry object and without `serve_if_worker`): prints
+/// why and how to fix the build, tells the parent over the inherited socket
+/// (a refusal, which the parent's pool reports as its start error instead of
+/// waiting for a hello), and exits with code 78 before anything starts
+/// workers of its own. Does nothing in any other process. Called wherever
+/// pools and processes start.
+void stop_if_stray_worker();
+
 /// A `process` ran its task: remember the exit code and stop reading, so that
 /// the worker winds down and exits with `exit_code`.
 void finish_process_target(int exit_code, int fd);
