@@ -1,5 +1,5 @@
 // The pipe service: two ends, each with the items sent to it, its waiting
-// `recv` and `poll` calls, and the process that used it last.
+// `recv` and `poll` calls, and the processes that use it.
 
 #include "actorpool/pipe.hpp"
 
@@ -97,7 +97,8 @@ caf::error pipe_state::use(int e, int32_t pid, bool to_send) {
   if (to_send ? !me.writable : !me.readable)
     return state_failure(to_send ? "the connection is read-only"
                                  : "the connection is write-only");
-  me.last_user = pid;
+  if (std::find(me.users.begin(), me.users.end(), pid) == me.users.end())
+    me.users.push_back(pid);
   return caf::none;
 }
 
@@ -169,10 +170,16 @@ void pipe_state::on_client_down(int32_t pid) {
     drop_waiters_of(end.receivers, pid, gone);
     drop_waiters_of(end.pollers, pid, gone);
   }
-  for (int e = 0; e < 2; ++e)
-    if (ends_[e].last_user == pid)
-      close_end(e, "the other end's process (pid " + std::to_string(pid)
+  for (int e = 0; e < 2; ++e) {
+    auto& users = ends_[e].users;
+    auto i = std::find(users.begin(), users.end(), pid);
+    if (i == users.end())
+      continue;
+    users.erase(i);
+    if (users.empty())
+      close_end(e, "the other end's last process (pid " + std::to_string(pid)
                      + ") is gone");
+  }
 }
 
 void pipe_state::on_exit() {

@@ -227,7 +227,23 @@ TEST_F(pipe_test, an_end_the_dead_process_never_used_stays_open) {
   EXPECT_FALSE(b.poll().as<bool>());
 }
 
-TEST_F(pipe_test, an_end_belongs_to_the_process_that_used_it_last) {
+TEST_F(pipe_test, an_end_closes_with_the_last_process_that_used_it) {
+  end_user dying{ts, p, first_end, 66};
+  end_user other{ts, p, first_end, 67};
+  end_user b{ts, p, second_end, 11};
+  other.send(1);
+  dying.send(2); // the last to use it dies first: the end stays open
+  client_down(ts, p, 66);
+  EXPECT_EQ(b.recv().as<int>(), 1);
+  EXPECT_EQ(b.recv().as<int>(), 2);
+  EXPECT_FALSE(b.poll().as<bool>());
+  EXPECT_TRUE(other.send(3).ok());
+  EXPECT_EQ(b.recv().as<int>(), 3);
+  client_down(ts, p, 67); // and closes with the last one
+  EXPECT_EQ(b.recv().code(), errc::end_of_file);
+}
+
+TEST_F(pipe_test, an_end_the_parent_used_stays_open) {
   end_user dying{ts, p, first_end, 66};
   end_user parent{ts, p, first_end, 10};
   end_user b{ts, p, second_end, 11};

@@ -3,13 +3,15 @@
 // The service behind the two `connection`s of a `pipe` (protocol:
 // `pipe_ops` in actorpool/connection.hpp). For each end it keeps the items
 // sent to it, the calls waiting in `recv` or `poll`, whether it is closed,
-// and the process that used it last; `client_down` for that process closes
-// the end. It never blocks. Stopping it fails every waiting call with
-// `end_of_file`.
+// and the processes that used it; once `client_down` has come for every one
+// of them, the end counts as closed (as a descriptor closes with the last
+// process holding it). It never blocks. Stopping it fails every waiting call
+// with `end_of_file`.
 
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -27,7 +29,8 @@ struct pipe_end {
   std::deque<waiter> receivers;
   /// Likewise.
   std::deque<waiter> pollers;
-  int32_t last_user = 0;
+  /// The processes that used this end and are not known to be gone.
+  std::vector<int32_t> users;
   bool closed = false;
   bool readable = true;
   bool writable = true;
