@@ -61,6 +61,7 @@ struct process::impl {
 
 process::process() : impl_(std::make_shared<impl>()) {
   impl_->st->name = "Process-" + std::to_string(++process_counter);
+  impl_->st->daemon = current_process().daemon; // Python: inherited
 }
 
 process::process(process&&) noexcept = default;
