@@ -51,7 +51,7 @@ result_msg run_task(const task_msg& t) {
     entry->invoker->invoke(t.payload.data(), t.payload.size(), t.count,
                            r.payload);
   } catch (const codec_failure& e) {
-    return failed(t.id, e.code(), "", e.what());
+    return failed(t.id, e.code(), "", "task '" + t.name + "': " + e.what());
   } catch (const std::exception& e) {
     return failed(t.id, errc::task_failed, current_exception_type_name(),
                   e.what());
