@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/sec.hpp>
 
 #include "actorpool/errc.hpp"
 #include "internal/atoms.hpp"
@@ -146,7 +147,13 @@ caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
     .then([self, id](
             std::string&
               result) { write_reply(self, id, caf::none, std::move(result)); },
-          [self, id](caf::error& err) { write_reply(self, id, err, {}); });
+          [self, id](caf::error& err) {
+            // The service stopped before it took the call (its last handle
+            // went, or the program ends): as if it were gone already.
+            if (err == caf::sec::request_receiver_down)
+              err = missing_service_error();
+            write_reply(self, id, err, {});
+          });
   return caf::none;
 }
 

@@ -51,6 +51,8 @@ void remember_child(const std::shared_ptr<detail::process_state>& st) {
 } // namespace
 
 struct process::impl {
+  /// Keeps the default system up while the process object exists.
+  std::shared_ptr<void> hold;
   detail::task_msg target;
   std::shared_ptr<detail::process_state>
     st = std::make_shared<detail::process_state>();
@@ -123,6 +125,7 @@ void process::start() {
   if (impl_->target.name.empty())
     misuse("process has no target");
   auto& sys = default_system();
+  impl_->hold = detail::hold_system(sys);
   impl_->supervisor = detail::spawn_process_actor(sys, impl_->target,
                                                   impl_->st);
   detail::track_actor(sys, impl_->supervisor);

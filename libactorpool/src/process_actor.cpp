@@ -51,6 +51,7 @@ struct supervisor_state {
   std::shared_ptr<process_state> st;
   caf::actor broker;
   int pid = 0;
+  bool target_sent = false;
   bool reaped = false;
   unsigned reap_attempts = 0;
   std::chrono::steady_clock::time_point down_at;
@@ -58,11 +59,15 @@ struct supervisor_state {
 
   ~supervisor_state() {
     // Killed before the child ended (program exit): Python joins non-daemon
-    // children and terminates daemon ones.
+    // children and terminates daemon ones. A child that has not had its
+    // target yet (it was started just before the end) gets it now, without
+    // waiting for its hello, so that the join ends.
     if (pid <= 0 || reaped)
       return;
     if (st->daemon)
       signal_process(pid, SIGKILL);
+    else if (!target_sent && broker)
+      caf::anon_send(broker, target_atom::value, target);
     st->set_exit(reap_blocking(pid).code); // blocking: the actor goes away
     if (broker)
       caf::anon_send(broker, stop_atom::value);
@@ -90,6 +95,7 @@ void on_hello(supervisor_actor* self, const hello_msg& msg) {
     signal_process(s.pid, SIGKILL); // not ours to serve
     return;
   }
+  s.target_sent = true;
   self->send(s.broker, target_atom::value, s.target);
 }
 
