@@ -69,10 +69,19 @@ struct process_holder {
 
 std::unique_ptr<process_holder> process_problem;
 
+} // namespace
+
 // What the leaked modes leak: never destroyed, but reachable from here, so
-// that the sanitized builds' leak checker does not report it.
-actorpool::pool* leaked_pool = nullptr;
-process_holder* leaked_processes = nullptr;
+// that the sanitized builds' leak checker does not report it (external
+// linkage: the stores are not optimized away).
+namespace leaked {
+
+actorpool::pool* pool = nullptr;
+void* processes = nullptr; // a process_holder
+
+} // namespace leaked
+
+namespace {
 
 actorpool::pool& static_pool(long n) {
   static actorpool::pool instance{n};
@@ -88,7 +97,7 @@ actorpool::pool* make_pool(const std::string& mode, long n) {
     return &problem->p;
   }
   if (mode == "leaked")
-    return leaked_pool = new actorpool::pool{n};
+    return leaked::pool = new actorpool::pool{n};
   return nullptr;
 }
 
@@ -119,7 +128,8 @@ int run_process_mode(const std::string& mode) {
     h = process_problem.get();
     h->ready.wait();
   } else {
-    h = leaked_processes = new process_holder;
+    h = new process_holder;
+    leaked::processes = h;
   }
   std::printf("ready %d %d\n", static_cast<int>(getpid()), *h->p.pid());
   std::fflush(stdout);
