@@ -117,6 +117,13 @@ void write_reply(parent_broker_actor* self, uint64_t call_id,
   write_frame(self, frame_kind::service_reply, reply);
 }
 
+// A call to a service that has stopped.
+caf::error gone_service_error() {
+  return make_error(errc::invalid_argument,
+                    std::string{"the service was destroyed in the parent "
+                                "process"});
+}
+
 // Why a called service is not in this process's registry.
 caf::error missing_service_error() {
   if (worker_calls() != nullptr)
@@ -124,9 +131,7 @@ caf::error missing_service_error() {
                       std::string{"the object belongs to the main process: "
                                   "a process started inside a worker or "
                                   "process cannot use it"});
-  return make_error(errc::invalid_argument,
-                    std::string{"the service was destroyed in the parent "
-                                "process"});
+  return gone_service_error();
 }
 
 // Task code in the worker calls a service: the call is made on the worker's
@@ -151,7 +156,7 @@ caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
             // The service stopped before it took the call (its last handle
             // went, or the program ends): as if it were gone already.
             if (err == caf::sec::request_receiver_down)
-              err = missing_service_error();
+              err = gone_service_error();
             write_reply(self, id, err, {});
           });
   return caf::none;
