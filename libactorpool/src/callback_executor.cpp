@@ -7,6 +7,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actorpool/detail/result_state.hpp"
+#include "actorpool/runtime.hpp"
 #include "internal/atoms.hpp"
 #include "internal/message_types.hpp"
 #include "internal/pool_actors.hpp"
@@ -38,7 +39,8 @@ caf::behavior callback_runner(caf::stateful_actor<runner_state>* self,
 
 class actor_executor : public callback_executor {
 public:
-  explicit actor_executor(caf::actor runner) : runner_(std::move(runner)) {
+  actor_executor(caf::actor_system& sys, caf::actor runner)
+    : hold_(hold_system(sys)), runner_(std::move(runner)) {
     // nop
   }
 
@@ -55,6 +57,8 @@ public:
   }
 
 private:
+  /// Keeps the default system up while results may still post callbacks.
+  std::shared_ptr<void> hold_;
   caf::actor runner_;
 };
 
@@ -62,7 +66,8 @@ private:
 
 executor_ptr make_callback_executor(caf::actor_system& sys, std::string owner) {
   auto runner = sys.spawn<caf::detached>(callback_runner, std::move(owner));
-  return std::make_shared<actor_executor>(std::move(runner));
+  track_actor(sys, runner); // a leaked pool's runner must not block exit
+  return std::make_shared<actor_executor>(sys, std::move(runner));
 }
 
 } // namespace actorpool::detail

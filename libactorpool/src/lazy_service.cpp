@@ -70,7 +70,7 @@ void lazy_service::create(state& st) {
                       "process; create it there and pass it to the task");
   auto& sys = default_system();
   auto svc = st.make(sys);
-  track_actor(sys, svc);
+  track_actor(sys, svc, stop_order::first);
   st.owner = service_handle{std::move(svc)};
   st.make = nullptr;
   st.id = st.owner.id();

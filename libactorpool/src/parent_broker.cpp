@@ -7,6 +7,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/sec.hpp>
 
 #include "actorpool/errc.hpp"
 #include "internal/atoms.hpp"
@@ -142,6 +143,13 @@ void write_reply(parent_broker_actor* self, uint64_t call_id, caf::error err,
   write_frame(self, frame_kind::service_reply, reply);
 }
 
+// A call to a service that has stopped.
+caf::error gone_service_error() {
+  return make_error(errc::invalid_argument,
+                    std::string{"the service was destroyed in the parent "
+                                "process"});
+}
+
 // Why a called service is not in this process's registry.
 caf::error missing_service_error() {
   if (worker_calls() != nullptr)
@@ -149,9 +157,7 @@ caf::error missing_service_error() {
                       std::string{"the object belongs to the main process: "
                                   "a process started inside a worker or "
                                   "process cannot use it"});
-  return make_error(errc::invalid_argument,
-                    std::string{"the service was destroyed in the parent "
-                                "process"});
+  return gone_service_error();
 }
 
 // Task code in the worker calls a service: the call is made on the worker's
@@ -175,7 +181,13 @@ caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
         [self, id](std::string& result) {
           write_reply(self, id, caf::none, std::move(result));
         },
-        [self, id](caf::error& err) { write_reply(self, id, err, {}); });
+        [self, id](caf::error& err) {
+          // The service stopped before it took the call (its last handle
+          // went, or the program ends): as if it were gone already.
+          if (err == caf::sec::request_receiver_down)
+            err = gone_service_error();
+          write_reply(self, id, err, {});
+        });
   });
   if (!forwarded)
     write_reply(self, id,

@@ -37,6 +37,8 @@ constexpr size_t search_budget_per_worker = 64;
 } // namespace
 
 struct pool::impl {
+  /// Keeps the default system up while the pool exists (see runtime.hpp).
+  std::shared_ptr<void> hold;
   caf::actor_system* sys = nullptr;
   caf::actor coordinator;
   detail::executor_ptr executor;
@@ -143,6 +145,7 @@ pool::pool(caf::actor_system& sys, const pool_options& opts)
   if (!sys.has_middleman())
     throw bad_argument(errc::invalid_argument,
                        "the actor system must load caf::io::middleman");
+  impl_->hold = detail::hold_system(sys);
   impl_->sys = &sys;
   impl_->processes = cfg.processes;
   impl_->max_frame_size = cfg.max_frame_size;

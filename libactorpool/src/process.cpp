@@ -52,6 +52,8 @@ void remember_child(const std::shared_ptr<detail::process_state>& st) {
 } // namespace
 
 struct process::impl {
+  /// Keeps the default system up while the process object exists.
+  std::shared_ptr<void> hold;
   detail::task_msg target;
   std::shared_ptr<detail::process_state>
     st = std::make_shared<detail::process_state>();
@@ -62,6 +64,7 @@ struct process::impl {
 
 process::process() : impl_(std::make_shared<impl>()) {
   impl_->st->name = "Process-" + std::to_string(++process_counter);
+  impl_->st->daemon = current_process().daemon; // Python: inherited
 }
 
 process::process(process&&) noexcept = default;
@@ -128,6 +131,7 @@ void process::start() {
                                          detail::default_max_frame_size))
     throw_error(err);
   auto& sys = default_system();
+  impl_->hold = detail::hold_system(sys);
   impl_->supervisor = detail::spawn_process_actor(sys, impl_->target,
                                                   impl_->st);
   detail::track_actor(sys, impl_->supervisor);

@@ -54,6 +54,7 @@ struct supervisor_state {
   std::shared_ptr<call_gate> gate = std::make_shared<call_gate>();
   caf::actor broker;
   int pid = 0;
+  bool target_sent = false;
   bool reaped = false;
   unsigned reap_attempts = 0;
   std::chrono::steady_clock::time_point down_at;
@@ -76,11 +77,15 @@ struct supervisor_state {
 
   ~supervisor_state() {
     // Killed before the child ended (program exit): Python joins non-daemon
-    // children and terminates daemon ones.
+    // children and terminates daemon ones. A child that has not had its
+    // target yet (it was started just before the end) gets it now, without
+    // waiting for its hello, so that the join ends.
     if (pid <= 0 || reaped)
       return;
     if (st->daemon)
       signal_process(pid, SIGKILL);
+    else if (!target_sent && broker)
+      caf::anon_send(broker, target_atom::value, target);
     auto code = reap_blocking(pid).code; // blocking: the actor goes away
     announce_exit(code);
     if (broker)
@@ -109,6 +114,7 @@ void on_hello(supervisor_actor* self, const hello_msg& msg) {
     signal_process(s.pid, SIGKILL); // not ours to serve
     return;
   }
+  s.target_sent = true;
   self->send(s.broker, target_atom::value, s.target);
 }
 

@@ -7,8 +7,10 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/sec.hpp>
 
 #include "actorpool/exceptions.hpp"
+#include "actorpool/runtime.hpp"
 #include "internal/atoms.hpp"
 #include "internal/service_registry.hpp"
 #include "internal/worker_runtime.hpp"
@@ -49,6 +51,9 @@ std::string call_locally(uint64_t id, service_op op, std::string payload) {
               client.thread, op, std::move(payload))
     .receive([&](std::string& x) { result = std::move(x); },
              [&](caf::error& x) { err = std::move(x); });
+  if (err == caf::sec::request_receiver_down)
+    throw bad_argument(errc::invalid_argument,
+                       "the service was destroyed in the parent process");
   if (err)
     throw_error(err);
   return result;
@@ -107,11 +112,12 @@ std::string call_service(uint64_t id, service_op op, std::string payload) {
   return call_locally(id, op, std::move(payload));
 }
 
-service_handle::service_handle(caf::actor service)
-  : id_(register_service(std::move(service))) {
+service_handle::service_handle(caf::actor service) {
+  auto hold = hold_system(service->home_system());
+  id_ = register_service(std::move(service));
   auto id = id_;
   owner_ = std::shared_ptr<void>(nullptr,
-                                 [id](void*) { unregister_service(id); });
+                                 [id, hold](void*) { unregister_service(id); });
 }
 
 } // namespace actorpool::detail

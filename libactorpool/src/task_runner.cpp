@@ -52,7 +52,7 @@ result_msg run_task(const task_msg& t) {
     entry->invoker->invoke(t.payload.data(), t.payload.size(), t.count,
                            r.payload);
   } catch (const codec_failure& e) {
-    return failed(t.id, e.code(), "", e.what());
+    return failed(t.id, e.code(), "", "task '" + t.name + "': " + e.what());
   } catch (const remote_failure& e) {
     // From a pool this task used: it goes on as the original exception.
     return failed(t.id, errc::task_failed, e.type_name(), e.message());

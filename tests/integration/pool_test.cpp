@@ -132,7 +132,13 @@ TEST_P(pool_test, map_handle_iterable_exception) {
   EXPECT_THROW(p.map(sqr, throwing_range(1, -1), 1), say_when_error);
   EXPECT_THROW(p.map(sqr, throwing_range(1, -1), 1), say_when_error);
   EXPECT_THROW(p.map(sqr, throwing_range(10, 3), 1), say_when_error);
-  EXPECT_THROW(p.map(sqr, throwing_range(1, 0), 1), say_when_error);
+  // Python's SpecialIterable: its length says 1, reading it raises; twice.
+  EXPECT_THROW(p.map(sqr, special_iterable{}, 1), say_when_error);
+  EXPECT_THROW(p.map(sqr, special_iterable{}, 1), say_when_error);
+  // The same through map_async and starmap: the call throws, nothing is
+  // submitted, and the pool goes on serving.
+  EXPECT_THROW(p.map_async(sqr, special_iterable{}, 1), say_when_error);
+  EXPECT_THROW(p.map(sqr, special_iterable{}), say_when_error);
   EXPECT_EQ(p.map(sqr, iota_vec(3)), squares(3));
 }
 
@@ -182,6 +188,10 @@ TEST_P(pool_test, imap_handle_iterable_exception) {
   EXPECT_THROW(it.next(), say_when_error);
   auto it2 = p.imap(sqr, throwing_range(1, -1), 1);
   EXPECT_THROW(it2.next(), say_when_error);
+  for (int i = 0; i < 2; ++i) {
+    auto special = p.imap(sqr, special_iterable{}, 1);
+    EXPECT_THROW(special.next(), say_when_error);
+  }
   auto it3 = p.imap(sqr, throwing_range(10, 3), 1);
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(it3.next(), i * i);
@@ -217,6 +227,10 @@ TEST_P(pool_test, imap_unordered_handle_iterable_exception) {
   EXPECT_THROW(it.next(), say_when_error);
   auto it2 = p.imap_unordered(sqr, throwing_range(1, -1), 1);
   EXPECT_THROW(it2.next(), say_when_error);
+  for (int i = 0; i < 2; ++i) {
+    auto special = p.imap_unordered(sqr, special_iterable{}, 1);
+    EXPECT_THROW(special.next(), say_when_error);
+  }
   for (auto [total, when, chunksize] :
        {std::tuple{10, 3, 1}, std::tuple{20, 7, 2}}) {
     auto expected = squares(total);
@@ -270,18 +284,27 @@ TEST_P(pool_test, empty_iterable) {
 }
 
 TEST_P(pool_test, context) {
-  // Python's `with Pool() as p` terminates; our destructor closes and joins,
-  // so work submitted before the end of the scope still completes.
+  // Python: `with Pool(2) as p: r = p.map_async(sqr, L); r.get() == expected`,
+  // then p.join() and map_async raises ValueError. Python's `with` block
+  // terminates the pool; our destructor closes and joins it, so work that
+  // is still running when the scope ends completes, and its result stays
+  // readable after the pool is gone.
+  auto expected = squares(10);
   async_result<std::vector<int>> r;
+  async_result<std::vector<int>> pending;
   {
     pool p{workers()};
-    r = p.map_async(worker_pid_wait, std::vector<double>{0.05, 0.05, 0.05});
+    r = p.map_async(sqr, iota_vec(10));
+    EXPECT_EQ(r.get(), expected);
+    pending = p.map_async(sqr, iota_vec(10));
   }
-  EXPECT_TRUE(r.ready());
+  EXPECT_EQ(r.get(), expected);
+  EXPECT_TRUE(pending.ready());
+  EXPECT_EQ(pending.get(), expected);
   pool p{workers()};
   p.close();
-  EXPECT_THROW(p.map_async(sqr, iota_vec(10)), pool_not_running);
   p.join();
+  EXPECT_THROW(p.map_async(sqr, iota_vec(10)), pool_not_running);
 }
 
 TEST_P(pool_test, traceback) {

@@ -50,19 +50,28 @@ TEST_P(pool_worker_test, async_error_callback) {
   p.join();
 }
 
-TEST_P(pool_worker_test, unsendable_result) {
+TEST_P(pool_worker_test, unpickleable_result) {
   // A result that cannot be serialized fails its call and costs no worker.
+  // Python's MaybeEncodingError carries the reason (`exc`) and the value;
+  // here the message says which task's result, of which type, and why.
   pool p{workers()};
   auto before = pid_set(p);
   for (int i = 0; i < 20; ++i) {
     bool was_encoding_error = false;
+    std::string wrapped;
     auto res = p.apply_async(unsendable_result)
                  .on_error([&](const std::exception& e) {
                    was_encoding_error = dynamic_cast<const encoding_error*>(&e)
                                         != nullptr;
+                   wrapped = e.what();
                  });
     EXPECT_THROW(res.get(), encoding_error);
     EXPECT_TRUE(was_encoding_error);
+    for (auto part :
+         {"unsendable_result", "result", "actorpool::test::unsendable",
+          "unsendable refuses to be serialized"})
+      EXPECT_NE(wrapped.find(part), std::string::npos)
+        << "'" << part << "' missing in: " << wrapped;
   }
   EXPECT_EQ(pid_set(p), before);
   p.close();

@@ -1,8 +1,9 @@
 // Port of CPython's _TestProcess: start/join/is_alive/exitcode, terminate and
-// kill, names and daemons, active_children, current and parent process,
-// recursion, close (afterwards everything but close and the name is an
-// error), many processes; and _TestSubclassingProcess.test_sys_exit (exit
-// codes from exit()).
+// kill, names and daemons (the daemon flag is inherited), active_children,
+// current and parent process, recursion, close (afterwards everything but
+// close and the name is an error), many processes; and
+// _TestSubclassingProcess.test_sys_exit (exit codes from exit()). What a
+// child starts with (CPUs, descriptors) is in child_resources_test.cpp.
 
 #include "actorpool/process.hpp"
 
@@ -22,6 +23,7 @@
 #include "actorpool/exceptions.hpp"
 #include "actorpool/value.hpp"
 #include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -149,6 +151,16 @@ void start_grandchild_using(value<int> v) {
   std::exit(*p.exitcode());
 }
 
+// Exits with a code telling the default daemon flag of a new process object
+// made here (bit 0), and whether an explicit false sticks (bit 1).
+void report_default_daemon() {
+  process inner{sleep_forever};
+  process explicit_false{sleep_forever};
+  explicit_false.daemon(false);
+  std::exit((inner.daemon() ? 1 : 0) | (explicit_false.daemon() ? 2 : 0));
+}
+
+ACTORPOOL_TASK(report_default_daemon)
 ACTORPOOL_TASK(report_self)
 ACTORPOOL_TASK(use_grandparents_value)
 ACTORPOOL_TASK(start_grandchild_using)
@@ -207,28 +219,74 @@ TEST_F(process_test, exception_gives_exit_code_1) {
   EXPECT_EQ(p.exitcode(), 1);
 }
 
-TEST_F(process_test, terminate) {
+namespace {
+
+/// Python's _kill_process: a sleeping daemon, joins that return false at
+/// once while it runs (0 and a negative timeout), then `stop`; returns the
+/// exit code.
+template <class Stop>
+int kill_process(Stop stop) {
+  using actorpool::test::elapsed;
   process p{sleep_forever};
-  p.daemon(true).start();
+  p.daemon(true);
+  p.start();
   EXPECT_TRUE(p.is_alive());
   EXPECT_TRUE(listed(*p.pid()));
-  EXPECT_FALSE(p.join(0ms));
-  EXPECT_FALSE(p.join(50ms));
-  EXPECT_TRUE(p.is_alive());
   EXPECT_EQ(p.exitcode(), std::nullopt);
-  p.terminate();
-  EXPECT_TRUE(p.join(10s));
+  // Python asserts these return at once; here: well within a second (a
+  // join that waited for the process would wait until the watchdog).
+  bool joined = true;
+  EXPECT_LT(elapsed([&] { joined = p.join(0ms); }), 1s);
+  EXPECT_FALSE(joined);
+  EXPECT_TRUE(p.is_alive());
+  EXPECT_LT(elapsed([&] { joined = p.join(-1ms); }), 1s);
+  EXPECT_FALSE(joined);
+  EXPECT_TRUE(p.is_alive());
+  EXPECT_LT(elapsed([&] { joined = p.join(-1s); }), 1s);
+  EXPECT_FALSE(joined);
+  EXPECT_TRUE(p.is_alive());
+  stop(p);
+  EXPECT_TRUE(p.join(10s)); // Python: alarm(10)
   EXPECT_FALSE(p.is_alive());
   EXPECT_FALSE(listed(*p.pid()));
-  EXPECT_EQ(p.exitcode(), -SIGTERM);
+  p.join();
+  EXPECT_TRUE(p.join(0ms));
+  EXPECT_TRUE(p.join(-1ms));
+  return p.exitcode().value_or(0);
+}
+
+} // namespace
+
+TEST_F(process_test, terminate) {
+  EXPECT_EQ(kill_process([](process& p) { p.terminate(); }), -SIGTERM);
 }
 
 TEST_F(process_test, kill) {
-  process p{sleep_forever};
-  p.daemon(true).start();
-  p.kill();
-  p.join();
-  EXPECT_EQ(p.exitcode(), -SIGKILL);
+  EXPECT_EQ(kill_process([](process& p) { p.kill(); }), -SIGKILL);
+}
+
+// Python: by default a process object takes the daemon flag of the process
+// that makes it; `daemon=True` and `daemon=False` set it.
+TEST_F(process_test, daemon_argument) {
+  process proc0{sleep_forever};
+  EXPECT_EQ(proc0.daemon(), current_process().daemon);
+  EXPECT_FALSE(proc0.daemon());
+  process proc1{sleep_forever};
+  proc1.daemon(true);
+  EXPECT_TRUE(proc1.daemon());
+  process proc2{sleep_forever};
+  proc2.daemon(false);
+  EXPECT_FALSE(proc2.daemon());
+  // Made inside a daemon process, the default is daemon; inside another
+  // process, not; an explicit false holds in both.
+  process daemonic{report_default_daemon};
+  daemonic.daemon(true).start();
+  daemonic.join();
+  EXPECT_EQ(daemonic.exitcode(), 1);
+  process normal{report_default_daemon};
+  normal.daemon(false).start();
+  normal.join();
+  EXPECT_EQ(normal.exitcode(), 0);
 }
 
 TEST_F(process_test, active_children) {

@@ -10,6 +10,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <gtest/gtest.h>
 
@@ -83,12 +84,25 @@ std::string call_refuse(service_handle h) {
   return "no error";
 }
 
+// What a call on `h` throws, from a worker.
+std::string call_gone(service_handle h) {
+  try {
+    call_echo(h, "x");
+  } catch (const bad_argument&) {
+    return "bad_argument";
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 class service_test : public process_test_p {};
 
 } // namespace
 
 ACTORPOOL_TASK(call_echo)
 ACTORPOOL_TASK(call_refuse)
+ACTORPOOL_TASK(call_gone)
 
 TEST_P(service_test, calls_from_the_parent) {
   auto h = make_echo();
@@ -141,6 +155,22 @@ TEST_P(service_test, destroyed_service_is_a_clear_error) {
     id = h.id();
   }
   EXPECT_THROW(detail::call_service(id, echo, {}), bad_argument);
+}
+
+// A service that has stopped while still registered (it was stopped at
+// exit, or between the lookup and the call): a call bounces, and the caller
+// learns that the service is gone, as if it were unregistered already.
+TEST_P(service_test, stopped_service_is_a_clear_error) {
+  auto actor = default_system().spawn(echo_service);
+  service_handle h{actor};
+  {
+    caf::scoped_actor self{default_system()};
+    self->send_exit(actor, caf::exit_reason::kill);
+    self->wait_for(actor);
+  }
+  EXPECT_THROW(call_echo(h, "x"), bad_argument);
+  pool p{workers()};
+  EXPECT_EQ(p.apply(call_gone, h), "bad_argument");
 }
 
 INSTANTIATE_TEST_SUITE_P(transport, service_test, ::testing::Values(1, 2, 4),

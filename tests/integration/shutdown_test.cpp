@@ -1,18 +1,26 @@
 // What happens to the workers when the program that owns the pool dies:
 // killed outright, its workers follow within a second (parent-death
 // signal); ended by SIGTERM, SIGINT or SIGHUP, it kills and reaps them
-// itself before it goes, so nothing is left to anyone.
+// itself before it goes, so nothing is left to anyone. And CPython's
+// _TestPoolWorkerLifetime.test_worker_finalization_via_atexit_handler_of_
+// multiprocessing: a program that returns from main while its pool lives in
+// a static, a global or a leaked object exits with 0, at once, and leaves
+// no worker behind.
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -35,7 +43,7 @@ struct owner {
   int stdin_fd = -1;
 };
 
-owner start_owner(int workers) {
+owner start_owner(int workers, const char* mode = "wait") {
   int in[2], out[2];
   EXPECT_EQ(pipe2(in, O_CLOEXEC), 0);
   EXPECT_EQ(pipe2(out, O_CLOEXEC), 0);
@@ -57,7 +65,8 @@ owner start_owner(int workers) {
   posix_spawnattr_setflags(&attr,
                            POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   std::string n = std::to_string(workers);
-  char* argv[] = {const_cast<char*>(ACTORPOOL_POOL_PARENT), n.data(), nullptr};
+  char* argv[] = {const_cast<char*>(ACTORPOOL_POOL_PARENT), n.data(),
+                  const_cast<char*>(mode), nullptr};
   owner o;
   EXPECT_EQ(posix_spawn(&o.pid, ACTORPOOL_POOL_PARENT, &fa, &attr, argv,
                         environ),
@@ -80,7 +89,9 @@ owner start_owner(int workers) {
   EXPECT_EQ(self, o.pid);
   for (pid_t w; words >> w;)
     o.workers.push_back(w);
-  EXPECT_EQ(o.workers.size(), static_cast<size_t>(workers));
+  if (std::string{mode}.find("process") == std::string::npos) {
+    EXPECT_EQ(o.workers.size(), static_cast<size_t>(workers));
+  }
   return o;
 }
 
@@ -105,6 +116,48 @@ std::vector<pid_t> survivors(const std::vector<pid_t>& workers,
       return left;
     std::this_thread::yield(); // nothing signals the end of a non-child
   }
+}
+
+/// Waits up to `limit` for child `pid` to end and reaps it; its wait
+/// status, or nothing if it was still running then (it is killed and reaped
+/// so that nothing is left behind).
+std::optional<int> wait_at_most(pid_t pid, std::chrono::milliseconds limit) {
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  EXPECT_GE(pidfd, 0) << "pidfd_open: " << strerror(errno);
+  pollfd ended{pidfd, POLLIN, 0};
+  int rc;
+  while ((rc = poll(&ended, 1, static_cast<int>(limit.count()))) < 0
+         && errno == EINTR)
+    ; // poll again (a signal for the test process)
+  close(pidfd);
+  bool timed_out = rc == 0;
+  if (timed_out)
+    kill(pid, SIGKILL);
+  int st = 0;
+  EXPECT_EQ(waitpid(pid, &st, 0), pid);
+  if (timed_out)
+    return std::nullopt;
+  return st;
+}
+
+/// Starts a pool_parent in `mode` that returns from main with its pool still
+/// alive, and checks that it exits with 0 within 10 s, having ended and
+/// reaped its workers itself.
+void expect_clean_exit(int workers, const char* mode) {
+  auto o = start_owner(workers, mode);
+  close(o.stdin_fd);
+  auto st = wait_at_most(o.pid, std::chrono::seconds{10});
+  ASSERT_TRUE(st.has_value()) << "the program did not exit within 10 s";
+  EXPECT_TRUE(WIFEXITED(*st))
+    << "ended by signal " << (WIFSIGNALED(*st) ? WTERMSIG(*st) : 0);
+  if (WIFEXITED(*st)) {
+    EXPECT_EQ(WEXITSTATUS(*st), 0);
+  }
+  // Reaped by their owner before it went: none was left to us.
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
+  for (auto w : o.workers)
+    EXPECT_FALSE(exists(w)) << "worker " << w;
 }
 
 class shutdown_test : public ::testing::TestWithParam<int> {
@@ -166,6 +219,32 @@ TEST_P(shutdown_test, closing_stdin_lets_the_owner_exit_normally) {
   EXPECT_TRUE(WIFEXITED(st));
   EXPECT_EQ(WEXITSTATUS(st), 0);
   EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);
+}
+
+TEST_P(shutdown_test, pool_in_a_static_object_exits_cleanly) {
+  expect_clean_exit(GetParam(), "static");
+}
+
+TEST_P(shutdown_test, pool_in_an_object_held_by_a_global_exits_cleanly) {
+  expect_clean_exit(GetParam(), "global");
+}
+
+TEST_P(shutdown_test, leaked_pool_exits_cleanly) {
+  expect_clean_exit(GetParam(), "leaked");
+}
+
+// A process that waits on a queue when the program ends: the queue stops
+// first, so the wait fails, the process ends, and it is joined. Leaked, the
+// process is started just before the end: it still gets its task (and then
+// its wait fails).
+TEST(shutdown, process_waiting_on_a_queue_in_a_global_exits_cleanly) {
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  expect_clean_exit(1, "global_process");
+}
+
+TEST(shutdown, leaked_process_waiting_on_a_queue_exits_cleanly) {
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  expect_clean_exit(1, "leaked_process");
 }
 
 INSTANTIATE_TEST_SUITE_P(owner, shutdown_test, ::testing::Values(1, 2, 4),

@@ -150,6 +150,10 @@ throwing_range::iterator throwing_range::end() const {
   return iterator{total_, total_, when_};
 }
 
+const int& special_iterable::iterator::operator*() const {
+  throw say_when_error("Somebody said when");
+}
+
 } // namespace actorpool::test
 
 ACTORPOOL_EXCEPTION(actorpool::test::value_error)

@@ -125,4 +125,61 @@ private:
   int when_;
 };
 
+/// Python's SpecialIterable (in test_map_handle_iterable_exception): a
+/// sized forward range whose length says 1 and whose first read throws
+/// `say_when_error`.
+class special_iterable {
+public:
+  class iterator {
+  public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = int;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const int*;
+    using reference = const int&;
+
+    iterator() = default;
+
+    explicit iterator(int pos) : pos_(pos) {
+      // nop
+    }
+
+    const int& operator*() const;
+
+    iterator& operator++() {
+      ++pos_;
+      return *this;
+    }
+
+    iterator operator++(int) {
+      auto old = *this;
+      ++pos_;
+      return old;
+    }
+
+    bool operator==(const iterator& other) const {
+      return pos_ == other.pos_;
+    }
+
+    bool operator!=(const iterator& other) const {
+      return pos_ != other.pos_;
+    }
+
+  private:
+    int pos_ = 0;
+  };
+
+  iterator begin() const {
+    return iterator{0};
+  }
+
+  iterator end() const {
+    return iterator{1};
+  }
+
+  size_t size() const {
+    return 1;
+  }
+};
+
 } // namespace actorpool::test

@@ -61,7 +61,9 @@ public:
   const std::string& name() const;
 
   /// Daemon processes are terminated, not joined, when their object or the
-  /// program goes away; before `start` only.
+  /// program goes away; before `start` only. The default is the daemon flag
+  /// of the process making the object (Python: inherited from the creating
+  /// process), so false in the program itself.
   process& daemon(bool flag);
 
   bool daemon() const;

@@ -4,6 +4,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 #include "actorpool/detail/codec.hpp"
@@ -43,7 +44,14 @@ private:
       std::apply(f_, std::move(args));
     } else {
       std::decay_t<result_type> result = std::apply(f_, std::move(args));
-      encode_into(out, result);
+      try {
+        encode_into(out, result);
+      } catch (const codec_failure& e) {
+        // Python's MaybeEncodingError names the value and the reason.
+        throw codec_failure(e.code(), "the result ("
+                                        + demangle(typeid(result).name())
+                                        + ") cannot be sent: " + e.what());
+      }
     }
   }
 
