@@ -87,6 +87,9 @@ int run_worker(int fd) {
   // Declared before the actor system: they must outlive its actors, which
   // ~actor_system waits for.
   worker_channel out{fd};
+  result_outbox outbox{[&out](std::vector<result_msg>& rs) {
+    out.write(frame_kind::results, rs);
+  }};
   task_board board;
   call_table calls{out};
   set_worker_calls(&calls);
@@ -98,7 +101,8 @@ int run_worker(int fd) {
     cfg.set("scheduler.max-threads", 1);
     cfg.set("scheduler.policy", caf::atom("sharing"));
     caf::actor_system sys{cfg};
-    auto runner = spawn_task_runner(sys, &out, &board);
+    auto runner = spawn_task_runner(sys, &out, &board, &outbox);
+    spawn_result_watcher(sys, &outbox);
     spawn_child_reader(sys, fd, runner, &out, &board, &calls);
   } // ~actor_system waits until the reader and the runner are done
   set_worker_calls(nullptr);
