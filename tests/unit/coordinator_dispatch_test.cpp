@@ -114,3 +114,19 @@ TEST(coordinator_dispatch, tiny_tasks_are_sent_ahead_and_never_taken_back) {
   EXPECT_LT(sim.h.env.batches.size(), ds.size() / 4); // several per frame
   EXPECT_LE(total, fifo_makespan(ds, 2) + coordinator_core::revoke_after);
 }
+
+// Tiny tasks sent ahead behind a long one while it was young are taken
+// back together (one frame), and all of them run in the other worker.
+TEST(coordinator_dispatch, tiny_tasks_behind_a_long_one_come_back_together) {
+  std::vector<us> ds(501, us{5});
+  ds[0] = std::chrono::milliseconds{1000};
+  simulation sim{config(2, 0)};
+  sim.submit_each(ds);
+  sim.run();
+  EXPECT_EQ(sim.ran_on.at(1), 1u);
+  for (uint64_t id = 2; id <= ds.size(); ++id)
+    EXPECT_EQ(sim.ran_on.at(id), 2u) << "chunk " << id;
+  ASSERT_EQ(sim.h.env.revokes.size(), 1u);
+  EXPECT_EQ(sim.h.env.revokes[0].second.size(), sim.h.core.stats().revoked);
+  EXPECT_GT(sim.h.core.stats().revoked, 10u);
+}
