@@ -24,6 +24,10 @@
 //   map_200k             `map` over 200,000 tiny tasks (automatic chunksize)
 //   payload_1mib         200 `apply_async` with a 1 MiB string argument
 //                        that the task returns the size of
+//   long_short_mix       a fresh pool of 4 workers, `apply_async` of
+//                        sleeps of 3000, 3000, 1000, 0, 3000, 3000, 0, 0 ms
+//                        (`--quick`: a tenth), then `close()` and `join()`;
+//                        timed from the first call (Python: 4 s)
 //   startup_2, startup_8 constructing a pool of 2 / 8 workers (which returns
 //                        once all are ready); latency_us = construction time,
 //                        tasks = the worker count; shutdown is not timed

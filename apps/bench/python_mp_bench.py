@@ -38,6 +38,12 @@ def payload_size(data):
     return len(data)
 
 
+def sleep_ms(ms):
+    """The task of long_short_mix: sleeps ms milliseconds, returns ms."""
+    time.sleep(ms / 1000)
+    return ms
+
+
 def check(ok, workload, what):
     if not ok:
         print(f"python_mp_bench: {workload}: wrong result ({what})",
@@ -131,6 +137,32 @@ def run_payload(cfg, name, n):
         check(all(r.get() == MIB for r in rs), name, "payload sizes")
 
     emit(name, cfg.workers, n, timed_with_pool(cfg, name, body))
+
+
+# A users' report: apply_async of these sleeps (ms) to 4 workers, then
+# close() and join().
+MIX_SLEEPS_MS = [3000, 3000, 1000, 0, 3000, 3000, 0, 0]
+
+
+def run_long_short_mix(cfg, name, divisor):
+    """A fresh Pool(4) per run, warmed up with one trivial apply (Pool()
+    returns before its workers run), timed from the first apply_async until
+    join() returns. --quick divides the sleeps by 10."""
+    ctx = multiprocessing.get_context(START_METHOD)
+    sleeps = [ms // divisor for ms in MIX_SLEEPS_MS]
+
+    def run():
+        pool = ctx.Pool(4)
+        check(pool.apply(twice, (21,)) == 42, name, "warm-up call")
+        start = time.perf_counter()
+        rs = [pool.apply_async(sleep_ms, (ms,)) for ms in sleeps]
+        pool.close()
+        pool.join()
+        secs = time.perf_counter() - start
+        check([r.get() for r in rs] == sleeps, name, "sleep results")
+        return secs
+
+    emit(name, 4, len(sleeps), median_of_runs(cfg, name, run))
 
 
 def run_startup(cfg, name, n):
@@ -323,13 +355,14 @@ def run_worker_replace(cfg, name, n):
 
 
 # (name, function, size at full scale, size with --quick), in running order;
-# startup sizes are worker counts.
+# startup sizes are worker counts, long_short_mix's divides its sleeps.
 WORKLOADS = [
     ("apply_latency", run_apply_latency, 2_000, 200),
     ("apply_async_50k", run_apply_async, 50_000, 2_000),
     ("imap_unordered_200k", run_imap_unordered, 200_000, 5_000),
     ("map_200k", run_map, 200_000, 5_000),
     ("payload_1mib", run_payload, 200, 10),
+    ("long_short_mix", run_long_short_mix, 1, 10),
     ("startup_2", run_startup, 2, 2),
     ("startup_8", run_startup, 8, 8),
     ("lock_roundtrip", run_lock_roundtrip, 2_000, 200),

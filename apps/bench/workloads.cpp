@@ -182,6 +182,38 @@ figure run_startup_8(const run_config& cfg) {
   return run_startup(cfg, 8, "startup_8");
 }
 
+/// A users' report: `apply_async` of these sleeps (ms) to 4 workers, then
+/// `close()` and `join()`. Python's pool takes 4 s (its FIFO schedule: each
+/// task goes to the first free worker).
+const std::vector<int64_t> mix_sleeps_ms{3000, 3000, 1000, 0, 3000, 3000, 0, 0};
+
+/// The sleeps of `long_short_mix` are divided by this with `--quick`.
+constexpr int64_t quick_mix_divisor = 10;
+
+/// One run: a fresh pool (its constructor returns once every worker is
+/// ready), timed from the first call until `join()` returns.
+double mix_once(const run_config& cfg, const char* name) {
+  auto divisor = cfg.size.apply_calls < 2000 ? quick_mix_divisor : 1;
+  actorpool::pool p{4};
+  std::vector<actorpool::async_result<int64_t>> rs;
+  auto dt = time_it([&] {
+    for (auto ms : mix_sleeps_ms)
+      rs.push_back(p.apply_async(sleep_ms, ms / divisor));
+    p.close();
+    p.join();
+  });
+  for (size_t i = 0; i < rs.size(); ++i)
+    check(rs[i].get() == mix_sleeps_ms[i] / divisor, name, "sleep results");
+  return dt;
+}
+
+/// Long and instant tasks mixed: how long until all are done.
+figure run_long_short_mix(const run_config& cfg) {
+  const char* name = "long_short_mix";
+  auto secs = median_of_runs(cfg, name, [&] { return mix_once(cfg, name); });
+  return make_figure(name, impl_name, 4, mix_sleeps_ms.size(), secs);
+}
+
 } // namespace
 
 const std::vector<workload>& all_workloads() {
@@ -191,6 +223,7 @@ const std::vector<workload>& all_workloads() {
     {"imap_unordered_200k", run_imap_unordered},
     {"map_200k", run_map},
     {"payload_1mib", run_payload},
+    {"long_short_mix", run_long_short_mix},
     {"startup_2", run_startup_2},
     {"startup_8", run_startup_8},
   };

@@ -40,6 +40,23 @@ void on_cancel(reader_actor* self, uint64_t id) {
   st.out->write_or_exit(frame_kind::results, rs);
 }
 
+// Tasks taken back before they started are reported at once (as not
+// started, in one frame); those that started already run on undisturbed and
+// report as usual.
+void on_revoke(reader_actor* self, const std::vector<uint64_t>& ids) {
+  auto& st = self->state;
+  std::vector<result_msg> rs;
+  for (auto id : ids) {
+    if (!st.board->revoke(id))
+      continue;
+    rs.emplace_back();
+    rs.back().id = id;
+    rs.back().status = result_msg::not_started;
+  }
+  if (!rs.empty())
+    st.out->write(frame_kind::results, rs);
+}
+
 caf::error on_frame(reader_actor* self, const frame_view& fv) {
   auto& st = self->state;
   switch (fv.kind) {
@@ -70,6 +87,13 @@ caf::error on_frame(reader_actor* self, const frame_view& fv) {
       if (auto err = decode_body(fv, id))
         return err;
       on_cancel(self, id);
+      return caf::none;
+    }
+    case frame_kind::revoke: {
+      std::vector<uint64_t> ids;
+      if (auto err = decode_body(fv, ids))
+        return err;
+      on_revoke(self, ids);
       return caf::none;
     }
     case frame_kind::service_reply: {

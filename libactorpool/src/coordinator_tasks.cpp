@@ -83,23 +83,26 @@ size_t coordinator_core::window() const {
   return std::clamp<size_t>(w, 2, cfg_.max_window);
 }
 
-bool coordinator_core::has_room(const worker_rec& w) const {
+// Nothing is sent ahead to a worker whose chunk runs long: it would wait
+// there while another worker may become free first.
+bool coordinator_core::has_room(const worker_rec& w, time_point now) const {
   if (w.state != worker_state::ready || w.isolated)
     return false;
   if (w.in_flight.empty())
     return true;
   return w.in_flight.size() < window()
-         && w.in_flight_bytes < cfg_.max_inflight_bytes;
+         && w.in_flight_bytes < cfg_.max_inflight_bytes && !runs_long(w, now);
 }
 
 // The ready worker with the fewest chunks in flight, so that a few long tasks
 // spread over all workers before any worker gets a second one; for a chunk
 // that must run `alone`, an idle worker.
-coordinator_core::worker_rec* coordinator_core::pick_worker(bool alone) {
+coordinator_core::worker_rec* coordinator_core::pick_worker(bool alone,
+                                                            time_point now) {
   worker_rec* best = nullptr;
   for (auto& kvp : workers_) {
     auto& w = kvp.second;
-    if (!has_room(w) || (alone && !w.in_flight.empty()))
+    if (!has_room(w, now) || (alone && !w.in_flight.empty()))
       continue;
     if (!best || w.in_flight.size() < best->in_flight.size())
       best = &w;
@@ -109,6 +112,8 @@ coordinator_core::worker_rec* coordinator_core::pick_worker(bool alone) {
 
 void coordinator_core::dispatch() {
   std::map<uint64_t, pending_batch> batches;
+  auto now = env_.now();
+  bool fed_idle = false;
   while (!queue_.empty()) {
     auto id = queue_.front();
     auto i = tasks_.find(id);
@@ -128,14 +133,16 @@ void coordinator_core::dispatch() {
       finish_erase(i, err);
       continue;
     }
-    auto w = pick_worker(i->second.suspect);
+    auto w = pick_worker(i->second.suspect, now);
     if (w == nullptr)
       break; // a suspect at the head waits for an idle worker
     queue_.pop_front();
+    fed_idle = fed_idle || w->in_flight.empty();
     assign(*w, id, i->second, batches[w->id]);
   }
   for (auto& kvp : batches)
     send_batch(kvp.first, kvp.second);
+  rebalance(fed_idle);
 }
 
 void coordinator_core::send_batch(uint64_t wid, pending_batch& batch) {
@@ -150,6 +157,7 @@ void coordinator_core::send_batch(uint64_t wid, pending_batch& batch) {
 void coordinator_core::assign(worker_rec& w, uint64_t id, task_rec& t,
                               pending_batch& batch) {
   t.worker = w.id;
+  t.revoking = false;
   w.isolated = t.suspect;
   w.in_flight.push_back(id);
   if (w.in_flight.size() == 1)
@@ -196,6 +204,10 @@ void coordinator_core::complete(worker_rec& w, result_msg& r) {
   if (w.in_flight.empty())
     w.isolated = false;
   w.in_flight_bytes -= std::min(w.in_flight_bytes, t.payload.size());
+  if (r.status == result_msg::not_started && t.revoking && !t.cancelling) {
+    take_back(w, i);
+    return;
+  }
   if (t.cancelling || r.status == result_msg::not_started) {
     complete_cancelled(w, i, r);
     return;
@@ -222,11 +234,12 @@ void coordinator_core::remove_in_flight(worker_rec& w, uint64_t id) {
 void coordinator_core::front_changed(worker_rec& w) {
   if (w.in_flight.empty())
     return;
+  w.front_since = env_.now();
   auto i = tasks_.find(w.in_flight.front());
   if (i == tasks_.end())
     return;
   auto& t = i->second;
-  t.started_at = env_.now();
+  t.started_at = w.front_since;
   if (t.timeout.count() > 0 && !t.cancelling)
     env_.schedule(t.timeout, timer_kind::deadline, w.id);
 }

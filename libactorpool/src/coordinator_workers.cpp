@@ -219,6 +219,10 @@ void coordinator_core::on_timer(timer_kind kind, uint64_t wid) {
       start_worker();
     return;
   }
+  if (kind == timer_kind::rebalance) {
+    on_rebalance_timer();
+    return;
+  }
   auto w = find_worker(wid);
   if (w == nullptr)
     return;

@@ -276,6 +276,9 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
     [=](cancel_atom, uint64_t id) {
       write_frame(self, frame_kind::cancel, id);
     },
+    [=](revoke_atom, std::vector<uint64_t>& ids) {
+      write_frame(self, frame_kind::revoke, ids);
+    },
     [=](shutdown_atom) { write_frame(self, frame_kind::shutdown); },
     [=](stop_atom) { hang_up(self, "disconnected by the pool"); },
     [=](const caf::io::connection_closed_msg&) {

@@ -53,6 +53,11 @@ void process_env::send_cancel(uint64_t wid, uint64_t task) {
     self_->send(*b, cancel_atom::value, task);
 }
 
+void process_env::send_revoke(uint64_t wid, std::vector<uint64_t> tasks) {
+  if (auto b = broker(wid))
+    self_->send(*b, revoke_atom::value, std::move(tasks));
+}
+
 void process_env::disconnect(uint64_t wid) {
   if (auto b = broker(wid)) {
     self_->send(*b, stop_atom::value);

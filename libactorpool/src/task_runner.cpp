@@ -16,16 +16,12 @@
 #include "internal/atoms.hpp"
 #include "internal/frame.hpp"
 #include "internal/messages.hpp"
+#include "internal/result_outbox.hpp"
 #include "internal/worker_runtime.hpp"
 
 namespace actorpool::detail {
 
 namespace {
-
-/// Results are sent as soon as this much task time has accumulated since the
-/// last send, so long tasks report promptly and tiny ones travel in batches
-/// (of at most one frame).
-constexpr uint64_t flush_after_us = 200;
 
 result_msg failed(uint64_t id, errc code, std::string type_name,
                   std::string message) {
@@ -66,8 +62,9 @@ result_msg run_task(const task_msg& t) {
   return r;
 }
 
-result_msg timed_run(const task_msg& t) {
-  auto start = std::chrono::steady_clock::now();
+result_msg timed_run(const task_msg& t,
+                     std::chrono::steady_clock::time_point start = std::chrono::
+                       steady_clock::now()) {
   auto r = run_task(t);
   auto elapsed = std::chrono::steady_clock::now() - start;
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
@@ -79,68 +76,49 @@ result_msg timed_run(const task_msg& t) {
 struct runner_state {
   worker_channel* out = nullptr;
   task_board* board = nullptr;
+  result_outbox* outbox = nullptr;
   /// Set when the initializer failed: every task fails with this failure.
   std::string init_error;
-  std::vector<result_msg> pending;
-  /// Upper bound of the length of the frame that `pending` makes.
-  size_t pending_length = frame_overhead;
-  uint64_t unflushed_us = 0;
   const char* name = "actorpool.task_runner";
 };
 
 using runner_actor = caf::stateful_actor<runner_state>;
 
-void flush(runner_actor* self) {
-  auto& st = self->state;
-  if (st.pending.empty())
-    return;
-  st.out->write_or_exit(frame_kind::results, st.pending);
-  st.pending.clear();
-  st.pending_length = frame_overhead;
-  st.unflushed_us = 0;
+// A result too long for any frame fails its task instead: the worker goes
+// on, and the results before it are not held up.
+result_msg fit(result_msg&& r, size_t limit) {
+  if (frame_length_bound(1, r.payload.size()) <= limit)
+    return std::move(r);
+  auto f = failed(r.id, errc::encoding_failed, "",
+                  "encoded result of " + std::to_string(r.payload.size())
+                    + " bytes exceeds the frame size limit of "
+                    + std::to_string(limit) + " bytes");
+  f.exec_us = r.exec_us;
+  return f;
 }
 
-// A result too long for any frame fails its task instead (the worker goes
-// on); one too long for the frame of the results before it sends them first.
-void add_result(runner_actor* self, result_msg&& r) {
-  auto& st = self->state;
-  auto limit = st.out->max_frame_size();
-  if (frame_length_bound(1, r.payload.size()) > limit) {
-    auto exec_us = r.exec_us;
-    r = failed(r.id, errc::encoding_failed, "",
-               "encoded result of " + std::to_string(r.payload.size())
-                 + " bytes exceeds the frame size limit of "
-                 + std::to_string(limit) + " bytes");
-    r.exec_us = exec_us;
-  }
-  auto length = frame_length_bound(1, r.payload.size()) - frame_overhead;
-  if (st.pending_length + length > limit)
-    flush(self);
-  st.pending_length += length;
-  st.unflushed_us += r.exec_us;
-  st.pending.emplace_back(std::move(r));
-}
-
-// A task cancelled before it started was reported by the reader already.
+// A task cancelled or revoked before it started was reported by the reader
+// already.
 void run_one(runner_actor* self, const task_msg& t) {
   auto& st = self->state;
   if ((t.flags & task_msg::flush_first) != 0)
-    flush(self);
+    st.outbox->flush();
   if (!st.board->start(t.id))
     return;
+  auto start = std::chrono::steady_clock::now();
+  st.outbox->started(start);
   if (!st.init_error.empty())
-    add_result(self, failed(t.id, errc::initializer_failed, "", st.init_error));
+    st.outbox->finished(
+      failed(t.id, errc::initializer_failed, "", st.init_error));
   else
-    add_result(self, timed_run(t));
+    st.outbox->finished(fit(timed_run(t, start), st.out->max_frame_size()));
   st.board->finish();
-  if (st.unflushed_us >= flush_after_us)
-    flush(self);
 }
 
 void run_batch(runner_actor* self, std::vector<task_msg>& batch) {
   for (auto& t : batch)
     run_one(self, t);
-  flush(self);
+  self->state.outbox->flush();
 }
 
 void run_initializer(runner_actor* self, const task_msg& t) {
@@ -153,8 +131,9 @@ void run_initializer(runner_actor* self, const task_msg& t) {
                                ? f.message
                                : f.type_name + ": " + f.message;
   }
-  add_result(self, std::move(r));
-  flush(self);
+  self->state.outbox->finished(
+    fit(std::move(r), self->state.out->max_frame_size()));
+  self->state.outbox->flush();
 }
 
 // A process's one task: its outcome is the exit code (0 or 1, Python's
@@ -174,21 +153,44 @@ void run_target(runner_actor* self, const task_msg& t) {
     fflush(stderr);
     code = 1;
   }
+  self->state.outbox->close();
   finish_process_target(code, self->state.out->fd());
   self->quit();
 }
 
 caf::behavior task_runner(runner_actor* self, worker_channel* out,
-                          task_board* board) {
+                          task_board* board, result_outbox* outbox) {
   self->state.out = out;
   self->state.board = board;
+  self->state.outbox = outbox;
   return {
     [=](tasks_atom, std::vector<task_msg>& batch) { run_batch(self, batch); },
     [=](init_atom, const task_msg& t) { run_initializer(self, t); },
     [=](target_atom, const task_msg& t) { run_target(self, t); },
     [=](shutdown_atom) {
-      flush(self);
+      outbox->flush();
+      outbox->close();
       self->quit();
+    },
+  };
+}
+
+struct watcher_state {
+  const char* name = "actorpool.result_watcher";
+};
+
+using watcher_actor = caf::stateful_actor<watcher_state>;
+
+// One wait per message, then a message to itself for the next (as the
+// reader does): the loop stays an actor, on its own thread.
+caf::behavior result_watcher(watcher_actor* self, result_outbox* outbox) {
+  self->send(self, run_atom::value);
+  return {
+    [=](run_atom) {
+      if (outbox->watch())
+        self->send(self, run_atom::value);
+      else
+        self->quit();
     },
   };
 }
@@ -196,8 +198,12 @@ caf::behavior task_runner(runner_actor* self, worker_channel* out,
 } // namespace
 
 caf::actor spawn_task_runner(caf::actor_system& sys, worker_channel* out,
-                             task_board* board) {
-  return sys.spawn<caf::detached>(task_runner, out, board);
+                             task_board* board, result_outbox* outbox) {
+  return sys.spawn<caf::detached>(task_runner, out, board, outbox);
+}
+
+caf::actor spawn_result_watcher(caf::actor_system& sys, result_outbox* outbox) {
+  return sys.spawn<caf::detached>(result_watcher, outbox);
 }
 
 } // namespace actorpool::detail

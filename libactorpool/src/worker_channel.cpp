@@ -37,9 +37,12 @@ void task_board::queued(const std::vector<task_msg>& batch) {
 
 bool task_board::start(uint64_t id) {
   std::lock_guard<std::mutex> guard{mtx_};
-  if (dropped_.erase(id) > 0)
+  if (auto i = dropped_.find(id); i != dropped_.end()) {
+    dropped_.erase(i);
     return false;
-  pending_.erase(id);
+  }
+  if (auto i = pending_.find(id); i != pending_.end())
+    pending_.erase(i);
   running_ = id;
   flag_ = false;
   return true;
@@ -51,18 +54,30 @@ void task_board::finish() {
   flag_ = false;
 }
 
+bool task_board::drop_pending(uint64_t id) {
+  auto i = pending_.find(id);
+  if (i == pending_.end())
+    return false;
+  pending_.erase(i);
+  dropped_.insert(id);
+  return true;
+}
+
 task_board::cancel_outcome task_board::cancel(uint64_t id) {
   std::lock_guard<std::mutex> guard{mtx_};
-  if (pending_.erase(id) > 0) {
-    dropped_.insert(id);
+  if (drop_pending(id))
     return cancel_outcome::dropped;
-  }
   if (id != 0 && id == running_) {
     flag_ = true;
     cv_.notify_all();
     return cancel_outcome::running;
   }
   return cancel_outcome::unknown;
+}
+
+bool task_board::revoke(uint64_t id) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return drop_pending(id);
 }
 
 bool task_board::sleep_until(std::chrono::steady_clock::time_point deadline) {

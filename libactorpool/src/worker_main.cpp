@@ -89,6 +89,10 @@ int run_worker(int fd, size_t max_frame_size) {
   // Declared before the actor system: they must outlive its actors, which
   // ~actor_system waits for.
   worker_channel out{fd, max_frame_size};
+  result_outbox outbox{[&out](std::vector<result_msg>& rs) {
+                         out.write_or_exit(frame_kind::results, rs);
+                       },
+                       max_frame_size};
   task_board board;
   call_table calls{out};
   set_worker_calls(&calls);
@@ -100,7 +104,8 @@ int run_worker(int fd, size_t max_frame_size) {
     cfg.set("scheduler.max-threads", 1);
     cfg.set("scheduler.policy", caf::atom("sharing"));
     caf::actor_system sys{cfg};
-    auto runner = spawn_task_runner(sys, &out, &board);
+    auto runner = spawn_task_runner(sys, &out, &board, &outbox);
+    spawn_result_watcher(sys, &outbox);
     spawn_child_reader(sys, fd, runner, &out, &board, &calls);
   } // ~actor_system waits until the reader and the runner are done
   set_worker_calls(nullptr);

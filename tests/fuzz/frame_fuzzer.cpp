@@ -3,8 +3,8 @@
 // `frame_reader` twice, once in one piece and once in pieces of varying
 // sizes, and every complete frame is decoded the way its receiver decodes
 // it (hello, tasks, results, init, shutdown, cancel, service_call,
-// service_reply, target), down to the failure reports inside results and
-// replies.
+// service_reply, target, revoke), down to the failure reports inside results
+// and replies.
 //
 // Findings: a sanitizer report, an exception, the two readings disagreeing
 // (reassembly depends on how bytes arrive), or a decoded message whose
@@ -130,6 +130,10 @@ caf::error decode_frame(const frame_view& fv) {
     case frame_kind::cancel: {
       uint64_t id = 0;
       return decode_as(fv, id);
+    }
+    case frame_kind::revoke: {
+      std::vector<uint64_t> ids;
+      return decode_as(fv, ids);
     }
     case frame_kind::service_call: {
       service_call_msg x;

@@ -120,6 +120,9 @@ void write_frames(corpus_writer& out) {
   frame(buf, frame_kind::cancel, uint64_t{42});
   emit("cancel", buf);
   buf.clear();
+  frame(buf, frame_kind::revoke, std::vector<uint64_t>{7, 8, 9});
+  emit("revoke", buf);
+  buf.clear();
   frame(buf, frame_kind::service_call,
         service_call_msg{9, 3, 140000, 1, encoded(std::string{"key"})});
   emit("service_call", buf);
@@ -158,6 +161,7 @@ void write_frames(corpus_writer& out) {
   frame(buf, frame_kind::init, task_msg{0, "init", 1, {}});
   frame(buf, frame_kind::tasks, std::vector<task_msg>{sqr_task(3, {5})});
   frame(buf, frame_kind::cancel, uint64_t{3});
+  frame(buf, frame_kind::revoke, std::vector<uint64_t>{4, 5});
   frame(buf, frame_kind::service_reply,
         service_reply_msg{1, service_reply_msg::ok, {}});
   frame(buf, frame_kind::tasks,

@@ -43,6 +43,8 @@ struct timer_rec {
   std::chrono::milliseconds delay;
   timer_kind kind;
   uint64_t wid;
+  /// When it fires (the fake clock when it was set, plus `delay`).
+  std::chrono::steady_clock::time_point at;
 };
 
 /// Records every effect of the core; start_worker and reap follow knobs.
@@ -65,6 +67,7 @@ public:
   std::vector<std::pair<uint64_t, task_msg>> inits;
   std::vector<uint64_t> shutdowns;
   std::vector<std::pair<uint64_t, uint64_t>> cancels;
+  std::vector<std::pair<uint64_t, std::vector<uint64_t>>> revokes;
   std::vector<uint64_t> disconnects;
   std::vector<std::pair<int, int>> signals;
   std::vector<timer_rec> timers;
@@ -102,6 +105,10 @@ public:
     cancels.emplace_back(wid, task);
   }
 
+  void send_revoke(uint64_t wid, std::vector<uint64_t> tasks) override {
+    revokes.emplace_back(wid, std::move(tasks));
+  }
+
   void disconnect(uint64_t wid) override {
     disconnects.push_back(wid);
   }
@@ -119,7 +126,7 @@ public:
 
   void schedule(std::chrono::milliseconds delay, timer_kind kind,
                 uint64_t wid) override {
-    timers.push_back(timer_rec{delay, kind, wid});
+    timers.push_back(timer_rec{delay, kind, wid, clock + delay});
   }
 
   void pull_input(const caf::actor&, uint64_t sid, size_t n) override {

@@ -33,6 +33,9 @@ struct pool_stats {
   uint64_t workers_killed = 0;
   /// Workers replaced for using more memory than `max_worker_memory`.
   uint64_t workers_recycled = 0;
+  /// Chunks taken back, before they started, from a worker busy with a long
+  /// chunk, for a worker that had nothing to do.
+  uint64_t revoked = 0;
   /// Current number of chunks in flight allowed per worker.
   uint64_t window = 0;
 };
@@ -42,7 +45,7 @@ typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
   return f(caf::meta::type_name("pool_stats"), x.pids, x.ready_pids,
            x.submitted, x.completed, x.failed, x.queued, x.in_flight,
            x.cancelled, x.timed_out, x.workers_started, x.workers_died,
-           x.workers_killed, x.workers_recycled, x.window);
+           x.workers_killed, x.workers_recycled, x.revoked, x.window);
 }
 
 } // namespace actorpool

@@ -28,5 +28,6 @@ using client_down_atom = caf::atom_constant<caf::atom("clientdown")>;
 using target_atom = caf::atom_constant<caf::atom("target")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using stall_atom = caf::atom_constant<caf::atom("stall")>;
+using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
 
 } // namespace actorpool::detail

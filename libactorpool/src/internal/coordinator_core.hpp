@@ -135,6 +135,14 @@ public:
   /// Chunks in flight allowed per worker right now.
   size_t window() const;
 
+  /// A worker whose first chunk has run this long (as far as the
+  /// coordinator can tell) gets no chunks sent ahead, and the chunks queued
+  /// behind it are taken back when another worker has nothing to do. Tiny
+  /// tasks never run this long, so their prefetching is untouched; a worker
+  /// reports the results that wait behind a running task within a
+  /// millisecond (`result_outbox`), so a first chunk this old really runs.
+  static constexpr std::chrono::milliseconds revoke_after{3};
+
   bool running() const noexcept {
     return state_ == pool_state::running;
   }
@@ -154,6 +162,8 @@ private:
     /// Chunks sent to the worker, in the order it runs them: the first one
     /// is running (or its result is on the way).
     std::deque<uint64_t> in_flight;
+    /// When the first of `in_flight` became the first.
+    std::chrono::steady_clock::time_point front_since;
     size_t in_flight_bytes = 0;
     size_t assigned = 0;
     std::chrono::steady_clock::time_point memory_checked;
@@ -182,6 +192,8 @@ private:
     std::chrono::steady_clock::time_point started_at;
     /// Set once a cancel was sent to its worker.
     bool cancelling = false;
+    /// Set once a revoke was sent to its worker (cleared when assigned).
+    bool revoking = false;
     /// It was in a worker that died with other chunks: it runs alone until
     /// it completes, so that a crash can be blamed on the right chunk.
     bool suspect = false;
@@ -225,9 +237,11 @@ private:
 
   void dispatch();
 
-  worker_rec* pick_worker(bool alone);
+  using time_point = std::chrono::steady_clock::time_point;
 
-  bool has_room(const worker_rec& w) const;
+  worker_rec* pick_worker(bool alone, time_point now);
+
+  bool has_room(const worker_rec& w, time_point now) const;
 
   void assign(worker_rec& w, uint64_t id, task_rec& t, pending_batch& batch);
 
@@ -253,6 +267,28 @@ private:
   void fail_queued(const caf::error& err);
 
   void record_exec(uint32_t exec_us);
+
+  // -- taking chunks back for idle workers (coordinator_rebalance.cpp) --------
+
+  /// Whether the first chunk of `w` has run for `revoke_after`.
+  bool runs_long(const worker_rec& w, time_point now) const;
+
+  /// Takes back the chunks queued behind long-running ones when a worker is
+  /// idle (and the queue empty) or `fed_idle` (an idle worker just got newer
+  /// work from the queue); looks again later (a timer) while an idle worker
+  /// waits and the chunks in front are too young.
+  void rebalance(bool fed_idle);
+
+  size_t idle_workers() const;
+
+  /// Sends one revoke for the chunks queued behind the first of `w`.
+  void revoke_queued(worker_rec& w);
+
+  /// A revoked chunk came back unstarted: to the front of the queue, at no
+  /// cost to its retry budget.
+  void take_back(worker_rec& w, task_map::iterator i);
+
+  void on_rebalance_timer();
 
   // -- cancellation and timeouts (coordinator_cancel.cpp) ---------------------
 
@@ -343,6 +379,8 @@ private:
   /// Moving average of the chunk run time; starts as a long chunk, so the
   /// first chunks spread over the workers one by one.
   double avg_exec_us_ = 5000.0;
+  /// A `rebalance` timer is on its way.
+  bool rebalance_pending_ = false;
   pool_stats counters_;
 };
 

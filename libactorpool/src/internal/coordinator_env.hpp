@@ -28,6 +28,9 @@ enum class timer_kind : uint8_t {
   deadline,
   /// A cancelled task may still run in the worker past the grace period.
   cancel_grace,
+  /// Look again for a chunk to take back for an idle worker (not tied to a
+  /// worker: 0).
+  rebalance,
 };
 
 /// Everything the coordinator's logic does to the outside world. The actor
@@ -49,6 +52,11 @@ public:
   virtual void send_shutdown(uint64_t wid) = 0;
 
   virtual void send_cancel(uint64_t wid, uint64_t task) = 0;
+
+  /// Takes `tasks` back from the worker unless they have started: the
+  /// worker answers with a `not_started` result for each one it dropped; the
+  /// others report as usual.
+  virtual void send_revoke(uint64_t wid, std::vector<uint64_t> tasks) = 0;
 
   /// Closes the connection to a worker (the worker exits on EOF).
   virtual void disconnect(uint64_t wid) = 0;

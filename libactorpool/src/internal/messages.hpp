@@ -10,7 +10,7 @@ namespace actorpool::detail {
 
 /// Version of the frame protocol; a worker saying hello with another version
 /// is rejected.
-constexpr uint32_t protocol_version = 3;
+constexpr uint32_t protocol_version = 4;
 
 /// First byte of every frame body.
 enum class frame_kind : uint8_t {
@@ -36,9 +36,13 @@ enum class frame_kind : uint8_t {
   /// child -> parent, instead of hello: `std::string`, why the child cannot
   /// serve (the program ran `main` instead of serving); the child exits.
   refusal,
+  /// parent -> child: `std::vector<uint64_t>` task ids to take back: those
+  /// that have not started are dropped and reported as `not_started` (in
+  /// one `results` frame), the others are left alone.
+  revoke,
 };
 
-constexpr uint8_t max_frame_kind = static_cast<uint8_t>(frame_kind::refusal);
+constexpr uint8_t max_frame_kind = static_cast<uint8_t>(frame_kind::revoke);
 
 /// First frame of a worker process.
 struct hello_msg {
@@ -71,7 +75,8 @@ typename Inspector::result_type inspect(Inspector& f, task_msg& x) {
 
 /// Outcome of one `task_msg`.
 struct result_msg {
-  /// `not_started`: the worker dropped the task on a cancel before it ran.
+  /// `not_started`: the worker dropped the task on a cancel or a revoke
+  /// before it ran.
   enum status_code : uint8_t { ok = 0, failed = 1, not_started = 2 };
   uint64_t id = 0;
   uint8_t status = ok;

@@ -13,10 +13,10 @@ class call_gate;
 /// Spawns the broker for the parent's end `fd` of worker `wid`'s socket. It
 /// forwards `(hello_atom, wid, hello_msg)`, `(results_atom, wid, results)`
 /// and finally `(down_atom, wid, reason)` to `coordinator`, and writes the
-/// coordinator's tasks, init, cancel and shutdown messages as frames.
-/// `(stop_atom)` closes the connection. The worker's service calls are
-/// forwarded through `gate` (on behalf of the pid in its hello), and refused
-/// once the gate is closed.
+/// coordinator's tasks, init, cancel, revoke and shutdown messages as
+/// frames. `(stop_atom)` closes the connection. The worker's service calls
+/// are forwarded through `gate` (on behalf of the pid in its hello), and
+/// refused once the gate is closed.
 caf::actor spawn_parent_broker(caf::actor_system& sys, int fd, uint64_t wid,
                                caf::actor coordinator, size_t max_frame_size,
                                std::shared_ptr<call_gate> gate);

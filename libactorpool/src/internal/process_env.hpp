@@ -33,6 +33,8 @@ public:
 
   void send_cancel(uint64_t wid, uint64_t task) override;
 
+  void send_revoke(uint64_t wid, std::vector<uint64_t> tasks) override;
+
   void disconnect(uint64_t wid) override;
 
   void signal(int pid, int sig) override;

@@ -14,6 +14,7 @@
 #include <caf/fwd.hpp>
 
 #include "internal/frame.hpp"
+#include "internal/result_outbox.hpp"
 
 namespace actorpool::detail {
 
@@ -72,9 +73,11 @@ private:
 };
 
 /// Which tasks a worker holds: forwarded to the runner but not started,
-/// running, or dropped by a cancel. Shared by the reader (which learns of
-/// work and cancels) and the runner (which starts and finishes tasks); task
-/// code reads the running task's cancellation through `this_task`.
+/// running, or dropped by a cancel or a revoke. Shared by the reader (which
+/// learns of work, cancels and revokes) and the runner (which starts and
+/// finishes tasks); task code reads the running task's cancellation through
+/// `this_task`. A task id may be queued more than once (taken back, then
+/// sent again): each revoke or cancel drops the earliest queued copy.
 class task_board {
 public:
   enum class cancel_outcome {
@@ -95,6 +98,11 @@ public:
 
   cancel_outcome cancel(uint64_t id);
 
+  /// Takes `id` back if it has not started: true if it will be skipped (the
+  /// caller reports it as not started), false if it runs or ran already
+  /// (its result comes as usual; unlike `cancel`, nothing is asked of it).
+  bool revoke(uint64_t id);
+
   /// Whether the running task was cancelled (`this_task::cancelled()`).
   bool cancelled() const noexcept {
     return flag_.load(std::memory_order_relaxed);
@@ -105,10 +113,13 @@ public:
   bool sleep_until(std::chrono::steady_clock::time_point deadline);
 
 private:
+  /// Moves one queued copy of `id` to the dropped ones; false if none.
+  bool drop_pending(uint64_t id);
+
   std::mutex mtx_;
   std::condition_variable cv_;
-  std::unordered_set<uint64_t> pending_;
-  std::unordered_set<uint64_t> dropped_;
+  std::unordered_multiset<uint64_t> pending_;
+  std::unordered_multiset<uint64_t> dropped_;
   uint64_t running_ = 0;
   std::atomic<bool> flag_{false};
 };
@@ -186,9 +197,13 @@ caf::actor spawn_child_reader(caf::actor_system& sys, int fd, caf::actor runner,
                               worker_channel* out, task_board* board,
                               call_table* calls);
 
-/// Spawns the detached actor that runs tasks one after another and writes
-/// their results to `out`.
+/// Spawns the detached actor that runs tasks one after another and hands
+/// their results to `outbox` (closing it when it stops).
 caf::actor spawn_task_runner(caf::actor_system& sys, worker_channel* out,
-                             task_board* board);
+                             task_board* board, result_outbox* outbox);
+
+/// Spawns the detached actor that sends results waiting in `outbox` behind
+/// a long task (see `result_outbox::watch`); it stops once `outbox` closes.
+caf::actor spawn_result_watcher(caf::actor_system& sys, result_outbox* outbox);
 
 } // namespace actorpool::detail
