@@ -253,25 +253,21 @@ struct task_traits<F, std::enable_if_t<is_task<std::decay_t<F>>::value>> {
 
 } // namespace actorpool
 
+/// Registers function `fn` as task `name`, recording `form` (how the
+/// registration is written), file and line for the report of a clash.
+#define ACTORPOOL_REGISTER_TASK_(name, fn, form)       \
+  static const ::actorpool::detail::function_registrar \
+    ACTORPOOL_PP_CAT(actorpool_task_registrar_,        \
+                     __COUNTER__){name, fn, {form, __FILE__, __LINE__}};
+
 /// Registers the free function `fn` as a task named after it (`"fn"`, or
 /// `"ns::fn"` when written qualified). Use at namespace scope in the program
 /// that creates the pool; worker processes run the same registration.
-#define ACTORPOOL_TASK(fn)                                               \
-  static const ::actorpool::detail::function_registrar                   \
-    ACTORPOOL_PP_CAT(actorpool_task_registrar_,                          \
-                     __COUNTER__){#fn, fn,                               \
-                                  ::actorpool::detail::                  \
-                                    task_site{"ACTORPOOL_TASK(" #fn ")", \
-                                              __FILE__, __LINE__}};
+#define ACTORPOOL_TASK(fn) \
+  ACTORPOOL_REGISTER_TASK_(#fn, fn, "ACTORPOOL_TASK(" #fn ")")
 
 /// Registers the function `fn` under an explicit `name`; use it for
 /// overloaded functions: `ACTORPOOL_TASK_AS("f", static_cast<int
 /// (*)(int)>(f))`.
-#define ACTORPOOL_TASK_AS(name, fn)                                      \
-  static const ::actorpool::detail::function_registrar                   \
-    ACTORPOOL_PP_CAT(actorpool_task_registrar_,                          \
-                     __COUNTER__){name, fn,                              \
-                                  ::actorpool::detail::                  \
-                                    task_site{"ACTORPOOL_TASK_AS(" #name \
-                                              ", " #fn ")",              \
-                                              __FILE__, __LINE__}};
+#define ACTORPOOL_TASK_AS(name, fn) \
+  ACTORPOOL_REGISTER_TASK_(name, fn, "ACTORPOOL_TASK_AS(" #name ", " #fn ")")

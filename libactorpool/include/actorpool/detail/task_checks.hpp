@@ -101,8 +101,7 @@ constexpr bool require() {
   return diagnose<P, Culprit>::ok;
 }
 
-// -- checks of parameter and result types
-// --------------------------------------
+// -- checks of parameter and result types -----------------------------------
 
 /// The problem of a value type `T` (decayed) as a parameter or result.
 template <class T>
@@ -219,8 +218,7 @@ struct needed_result<F, R, std::enable_if_t<std::is_void_v<R>>>
   using type = not_a_task;
 };
 
-// -- checks of calls
-// -----------------------------------------------------------
+// -- checks of calls ---------------------------------------------------------
 
 /// The problem of calling a task whose argument tuple is `ArgsTuple` with
 /// arguments of types `Ts`.
@@ -232,12 +230,16 @@ struct argument_problem {
 
 template <class... Ps, class... Ts>
 struct argument_problem<std::tuple<Ps...>, Ts...> {
-  static constexpr task_problem problem = sizeof...(Ps) != sizeof...(Ts)
-                                            ? task_problem::wrong_arity
-                                          : std::is_constructible_v<
-                                              std::tuple<Ps...>, Ts&&...>
-                                            ? task_problem::none
-                                            : task_problem::bad_argument;
+  static constexpr task_problem find() {
+    if constexpr (sizeof...(Ps) != sizeof...(Ts))
+      return task_problem::wrong_arity;
+    else if constexpr (!std::is_constructible_v<std::tuple<Ps...>, Ts&&...>)
+      return task_problem::bad_argument;
+    else
+      return task_problem::none;
+  }
+
+  static constexpr task_problem problem = find();
 };
 
 /// Reports a call of a task with argument tuple `ArgsTuple` with arguments
