@@ -146,8 +146,7 @@ TEST(task, unregistered_function_has_no_name) {
     std::string what = e.what();
     EXPECT_EQ(what.rfind("actorpool: ", 0), 0u) << what;
     EXPECT_NE(what.find("not registered"), std::string::npos) << what;
-    EXPECT_NE(what.find("ACTORPOOL_TASK(function)"), std::string::npos)
-      << what;
+    EXPECT_NE(what.find("ACTORPOOL_TASK(function)"), std::string::npos) << what;
   }
 }
 
