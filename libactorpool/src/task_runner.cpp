@@ -38,10 +38,11 @@ result_msg run_task(const task_msg& t) {
   auto entry = find_task(t.name);
   if (entry == nullptr)
     return failed(t.id, errc::unknown_task, "",
-                  "no task named '" + t.name + "' in worker");
+                  "actorpool: no task named '" + t.name
+                    + "' in the worker: register tasks at namespace scope, "
+                      "where worker processes register them too");
   if (entry->ambiguous)
-    return failed(t.id, errc::unknown_task, "",
-                  "task name '" + t.name + "' is registered twice");
+    return failed(t.id, errc::unknown_task, "", entry->conflict);
   result_msg r;
   r.id = t.id;
   try {

@@ -143,6 +143,10 @@ TEST(task, unregistered_function_has_no_name) {
     FAIL() << "registered_name returned";
   } catch (const actorpool::unknown_task_error& e) {
     EXPECT_EQ(e.code(), errc::unknown_task);
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("actorpool: ", 0), 0u) << what;
+    EXPECT_NE(what.find("not registered"), std::string::npos) << what;
+    EXPECT_NE(what.find("ACTORPOOL_TASK(function)"), std::string::npos) << what;
   }
 }
 

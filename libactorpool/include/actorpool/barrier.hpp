@@ -127,8 +127,12 @@ private:
   template <class F>
   static std::string action_name(const F& action) {
     using traits = detail::task_traits<F>;
-    static_assert(std::tuple_size_v<typename traits::args_tuple> == 0,
-                  "a barrier action takes no arguments");
+    using detail::task_problem;
+    constexpr bool fits = !traits::valid
+                          || std::is_same_v<typename traits::args_tuple,
+                                            std::tuple<>>;
+    detail::require<
+      fits ? task_problem::none : task_problem::barrier_action_args, F>();
     return traits::name(action);
   }
 

@@ -30,10 +30,19 @@ template <class F>
 using task_result_t = std::decay_t<
   typename detail::task_traits<F>::result_type>;
 
-/// What `map` returns for task `F`: a vector of results, or nothing.
+/// The result type of task `F` for the functions that need one (`imap`,
+/// `find_first`, `search`); the compiler reports a task returning `void`.
 template <class F>
-using map_result_t = std::conditional_t<std::is_void_v<task_result_t<F>>, void,
-                                        std::vector<task_result_t<F>>>;
+using needed_result_t = typename detail::needed_result<F,
+                                                       task_result_t<F>>::type;
+
+/// What `map` returns for task `F`: a vector of results, or nothing (a
+/// stand-in if `F` cannot be a task).
+template <class F>
+using map_result_t = std::conditional_t<
+  !detail::task_traits<F>::valid, detail::not_a_task_list,
+  std::conditional_t<std::is_void_v<task_result_t<F>>, void,
+                     std::vector<task_result_t<F>>>>;
 
 /// A pool of worker processes (Python: `multiprocessing.Pool`).
 ///
@@ -177,14 +186,15 @@ public:
   /// only as workers free up and results are consumed, so memory stays
   /// bounded however long the input is. Results come in input order.
   template <class F, class Range>
-  imap_result<task_result_t<F>> imap(F&& f, Range&& xs, size_t chunksize = 1) {
+  imap_result<needed_result_t<F>>
+  imap(F&& f, Range&& xs, size_t chunksize = 1) {
     return imap_impl(std::forward<F>(f), std::forward<Range>(xs), chunksize,
                      true);
   }
 
   /// Like `imap`, results in completion order (Python: `imap_unordered`).
   template <class F, class Range>
-  imap_result<task_result_t<F>>
+  imap_result<needed_result_t<F>>
   imap_unordered(F&& f, Range&& xs, size_t chunksize = 1) {
     return imap_impl(std::forward<F>(f), std::forward<Range>(xs), chunksize,
                      false);
@@ -204,7 +214,7 @@ public:
   /// `pred` runs on the pool's callback thread, one result at a time, so
   /// `find_first` inside a callback of this pool throws `state_error`.
   template <class F, class Range, class Pred>
-  find_result<task_result_t<F>>
+  find_result<needed_result_t<F>>
   find_first(F&& f, Range&& xs, Pred pred, const find_options& opts = {}) {
     if (executor()->runs_here())
       throw state_error(errc::invalid_state,
@@ -217,12 +227,11 @@ public:
 
   /// Asynchronous `find_first`; `cancel()` on the result stops the search.
   template <class F, class Range, class Pred>
-  async_result<find_result<task_result_t<F>>>
+  async_result<find_result<needed_result_t<F>>>
   find_first_async(F&& f, Range&& xs, Pred pred,
                    const find_options& opts = {}) {
     using traits = detail::task_traits<F>;
-    using R = task_result_t<F>;
-    static_assert(!std::is_void_v<R>, "find_first needs a task with a result");
+    using R = needed_result_t<F>;
     using reader = detail::range_reader<Range, typename traits::args_tuple,
                                         false>;
     auto total = detail::size_of(xs);
@@ -248,9 +257,10 @@ public:
   /// it did) and how the inputs ended. A task's exception ends the stream
   /// and is rethrown.
   template <class F, class Range, class Fn>
-  find_result<task_result_t<F>> for_each_result(F&& f, Range&& xs, Fn on_result,
-                                                const find_options& opts = {}) {
-    using R = task_result_t<F>;
+  find_result<needed_result_t<F>>
+  for_each_result(F&& f, Range&& xs, Fn on_result,
+                  const find_options& opts = {}) {
+    using R = needed_result_t<F>;
     return find_first(
       std::forward<F>(f), std::forward<Range>(xs),
       [fn = std::move(on_result)](const R& r) mutable { return !fn(r); }, opts);
@@ -273,11 +283,10 @@ public:
   /// A `find_first` whose inputs come from `put` calls of producer threads
   /// (see `task_search`); `opts.window()` bounds the inputs in flight.
   template <class F, class Pred>
-  task_search<task_result_t<F>, typename detail::task_traits<F>::args_tuple>
+  task_search<needed_result_t<F>, typename detail::task_traits<F>::args_tuple>
   search(F&& f, Pred pred, const find_options& opts = {}) {
     using traits = detail::task_traits<F>;
-    using R = task_result_t<F>;
-    static_assert(!std::is_void_v<R>, "search needs a task with a result");
+    using R = needed_result_t<F>;
     auto st = std::make_shared<detail::find_state<R, Pred>>(executor(), opts,
                                                             std::nullopt,
                                                             std::move(pred));
@@ -342,7 +351,7 @@ private:
   }
 
   template <class F, class Range>
-  imap_result<task_result_t<F>>
+  imap_result<needed_result_t<F>>
   imap_impl(F&& f, Range&& xs, size_t chunksize, bool ordered) {
     using traits = detail::task_traits<F>;
     using reader = detail::range_reader<Range, typename traits::args_tuple,
@@ -352,7 +361,7 @@ private:
     open_stream(
       traits::name(f),
       [rd](detail::encoded_chunk& out) { return rd->next(out); }, st);
-    return imap_result<task_result_t<F>>{std::move(st)};
+    return imap_result<needed_result_t<F>>{std::move(st)};
   }
 
   detail::executor_ptr executor() const;

@@ -84,6 +84,7 @@ stream_open make_stream_open(F&& f, caf::actor producer, caf::actor consumer,
 /// One input of a stream of task `f`: the encoded arguments `xs`.
 template <class F, class... Ts>
 detail::encoded_chunk make_input(F&&, Ts&&... xs) {
+  detail::check_callable<F>();
   using args = typename detail::task_traits<F>::args_tuple;
   return detail::encode_call<args>(std::forward<Ts>(xs)...);
 }

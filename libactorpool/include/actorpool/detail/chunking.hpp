@@ -10,6 +10,7 @@
 #include "actorpool/detail/codec.hpp"
 #include "actorpool/detail/item_codec.hpp"
 #include "actorpool/detail/job.hpp"
+#include "actorpool/detail/task_checks.hpp"
 #include "actorpool/exceptions.hpp"
 
 namespace actorpool::detail {
@@ -28,12 +29,15 @@ inline size_t auto_chunksize(size_t items, size_t processes) {
 }
 
 /// Converts `xs` to the task's argument tuple and appends its encoding.
+/// Arguments that do not fit the task are reported by the compiler
+/// (`check_arguments`); so is a stand-in tuple's task, and nothing is
+/// encoded for it.
 template <class ArgsTuple, class... Ts>
 void append_args(std::string& out, Ts&&... xs) {
-  static_assert(std::tuple_size<ArgsTuple>::value == sizeof...(Ts),
-                "wrong number of arguments for this task");
-  ArgsTuple args(std::forward<Ts>(xs)...);
-  translate_codec_errors([&] { encode_tuple(out, args); });
+  if constexpr (check_arguments<ArgsTuple, Ts...>()) {
+    ArgsTuple args(std::forward<Ts>(xs)...);
+    translate_codec_errors([&] { encode_tuple(out, args); });
+  }
 }
 
 /// Appends the arguments of one input item: the item itself for `map`, its

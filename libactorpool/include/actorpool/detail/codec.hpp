@@ -12,6 +12,7 @@
 #include <caf/error.hpp>
 #include <caf/serializer.hpp>
 
+#include "actorpool/detail/not_a_task.hpp"
 #include "actorpool/errc.hpp"
 
 namespace actorpool::detail {
@@ -272,12 +273,15 @@ public:
     // nop
   }
 
-  /// Decodes into `xs`; throws `codec_failure` on malformed input.
+  /// Decodes into `xs`; throws `codec_failure` on malformed input. Reads
+  /// nothing into a `not_a_task` (compilation has failed already).
   template <class... Ts>
   void read(Ts&... xs) {
-    if (auto err = source_(xs...))
-      throw codec_failure(errc::decoding_failed,
-                          "cannot deserialize value: " + caf::to_string(err));
+    if constexpr (!(std::is_same_v<Ts, not_a_task> || ...)) {
+      if (auto err = source_(xs...))
+        throw codec_failure(errc::decoding_failed,
+                            "cannot deserialize value: " + caf::to_string(err));
+    }
   }
 
   /// Decodes every element of tuple `xs`.

@@ -99,10 +99,13 @@ private:
 template <class T, class F>
 std::string update_task_name(const F& f) {
   using traits = task_traits<F>;
-  static_assert(std::is_same_v<typename traits::args_tuple, std::tuple<T>>,
-                "an update task takes one argument of the element type");
-  static_assert(std::is_same_v<std::decay_t<typename traits::result_type>, T>,
-                "an update task returns the element type");
+  constexpr bool fits
+    = !traits::valid
+      || (std::is_same_v<
+            typename traits::args_tuple,
+            std::tuple<
+              T>> && std::is_same_v<std::decay_t<typename traits::result_type>, T>);
+  require<fits ? task_problem::none : task_problem::bad_update_task, F>();
   return traits::name(f);
 }
 

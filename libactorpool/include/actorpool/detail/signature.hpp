@@ -7,12 +7,23 @@
 namespace actorpool::detail {
 
 /// The parameter and result types of a callable with one non-template call
-/// operator: a function (pointer), or a lambda or function object.
+/// operator: a function (pointer), or a lambda or function object. `known`
+/// is false (and nothing else is defined) for other types: generic lambdas,
+/// overloaded call operators, non-callables.
 template <class F, class = void>
-struct signature : signature<decltype(&F::operator())> {};
+struct signature {
+  static constexpr bool known = false;
+};
+
+template <class F>
+struct signature<F, std::void_t<decltype(&F::operator())>>
+  : signature<decltype(&F::operator())> {};
 
 template <class R, class... Ts>
 struct signature<R(Ts...)> {
+  static constexpr bool known = true;
+  /// The function type, parameters as declared.
+  using function_type = R(Ts...);
   using result_type = R;
   /// The values a task invocation carries: parameters without references and
   /// cv-qualifiers.
