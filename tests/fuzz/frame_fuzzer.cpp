@@ -20,8 +20,8 @@
 #include <caf/error.hpp>
 
 #include "actorpool/detail/codec.hpp"
-#include "internal/frame.hpp"
-#include "internal/messages.hpp"
+#include "transport/frame.hpp"
+#include "transport/messages.hpp"
 
 namespace actorpool::fuzz {
 namespace {
@@ -59,8 +59,8 @@ void check_reencoding(frame_kind kind, Ts&... xs) {
   if (err || n != 1 || rd.buffered() != 0)
     fail("re-encoded frame does not decode");
   std::vector<char> twice;
-  auto err2 = std::apply(
-    [&](auto&... y) { return append_frame(twice, kind, y...); }, ys);
+  auto err2 = std::
+    apply([&](auto&... y) { return append_frame(twice, kind, y...); }, ys);
   if (err2 || once != twice)
     fail("frame decode and encode are not stable");
 }

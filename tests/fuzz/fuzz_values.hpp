@@ -16,8 +16,8 @@
 
 #include <caf/meta/type_name.hpp>
 
-#include "internal/messages.hpp"
 #include "support/test_tasks.hpp"
+#include "transport/messages.hpp"
 
 namespace actorpool::fuzz {
 
@@ -52,8 +52,8 @@ using value_types = std::tuple<
   // user types
   test::point, std::vector<test::point>, polygon,
   // what travels inside frame bodies and payloads
-  detail::hello_msg, detail::task_msg, detail::result_msg,
-  detail::failure_msg, detail::service_call_msg, detail::service_reply_msg,
+  detail::hello_msg, detail::task_msg, detail::result_msg, detail::failure_msg,
+  detail::service_call_msg, detail::service_reply_msg,
   std::vector<detail::task_msg>, std::vector<detail::result_msg>>;
 
 constexpr uint8_t value_type_count = std::tuple_size_v<value_types>;
@@ -84,13 +84,13 @@ template <class T, class Tuple = value_types>
 struct index_of;
 
 template <class T, class... Ts>
-struct index_of<T, std::tuple<T, Ts...>>
-  : std::integral_constant<uint8_t, 0> {};
+struct index_of<T, std::tuple<T, Ts...>> : std::integral_constant<uint8_t, 0> {
+};
 
 template <class T, class U, class... Ts>
 struct index_of<T, std::tuple<U, Ts...>>
-  : std::integral_constant<uint8_t,
-                           1 + index_of<T, std::tuple<Ts...>>::value> {};
+  : std::integral_constant<uint8_t, 1 + index_of<T, std::tuple<Ts...>>::value> {
+};
 
 /// First byte of an input that takes decoding path `p`.
 constexpr uint8_t selector(decode_path p) {

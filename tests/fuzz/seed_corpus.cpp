@@ -18,8 +18,8 @@
 #include "actorpool/detail/codec.hpp"
 #include "actorpool/errc.hpp"
 #include "fuzz/fuzz_values.hpp"
-#include "internal/frame.hpp"
-#include "internal/messages.hpp"
+#include "transport/frame.hpp"
+#include "transport/messages.hpp"
 
 namespace actorpool::fuzz {
 namespace {
@@ -103,11 +103,12 @@ void write_frames(corpus_writer& out) {
   emit("tasks", buf);
   buf.clear();
   frame(buf, frame_kind::results,
-        std::vector<result_msg>{
-          result_msg{1, result_msg::ok, 12, encoded(int32_t{49})},
-          result_msg{2, result_msg::failed, 40,
-                     failure(errc::task_failed, "std::invalid_argument",
-                             "bad input")}});
+        std::vector<result_msg>{result_msg{1, result_msg::ok, 12,
+                                           encoded(int32_t{49})},
+                                result_msg{2, result_msg::failed, 40,
+                                           failure(errc::task_failed,
+                                                   "std::invalid_argument",
+                                                   "bad input")}});
   emit("results", buf);
   buf.clear();
   frame(buf, frame_kind::init,
@@ -152,10 +153,11 @@ void write_frames(corpus_writer& out) {
   frame(buf, frame_kind::service_call,
         service_call_msg{1, 2, 3, 4, encoded(int32_t{1})});
   frame(buf, frame_kind::results,
-        std::vector<result_msg>{
-          result_msg{5, result_msg::ok, 1, encoded(int32_t{1}, int32_t{4})},
-          result_msg{6, result_msg::failed, 2,
-                     failure(errc::cancelled, {}, "cancelled")}});
+        std::vector<result_msg>{result_msg{5, result_msg::ok, 1,
+                                           encoded(int32_t{1}, int32_t{4})},
+                                result_msg{6, result_msg::failed, 2,
+                                           failure(errc::cancelled, {},
+                                                   "cancelled")}});
   emit("worker_stream", buf);
   buf.clear();
   frame(buf, frame_kind::init, task_msg{0, "init", 1, {}});
@@ -223,8 +225,10 @@ void write_values(corpus_writer& out) {
   value(out, std::vector<std::tuple<int32_t, int32_t>>{{1, 2}, {3, 4}});
   value(out, test::point{1, 2, "p"});
   value(out, std::vector<test::point>{{1, 2, "a"}, {3, 4, "b"}});
-  value(out, polygon{"tri", {{0, 0, "o"}, {1, 0, ""}, {0, 1, ""}},
-                     {{"area", 0.5}}, true});
+  value(out, polygon{"tri",
+                     {{0, 0, "o"}, {1, 0, ""}, {0, 1, ""}},
+                     {{"area", 0.5}},
+                     true});
   value(out, hello_msg{protocol_version, 4711});
   value(out, sqr_task(1, {2, 3}));
   value(out, result_msg{1, result_msg::ok, 7, encoded(int32_t{4})});
@@ -237,7 +241,9 @@ void write_values(corpus_writer& out) {
                                      result_msg{2, result_msg::failed, 2,
                                                 failure(errc::cancelled, {},
                                                         "cancelled")}});
-  auto count = [](uint8_t n) { return std::string(1, static_cast<char>(n)); };
+  auto count = [](uint8_t n) {
+    return std::string(1, static_cast<char>(n));
+  };
   path(out, decode_path::invoke_scale,
        count(2) + encoded(test::point{1, 2, "a"}, int32_t{3})
          + encoded(test::point{-1, 0, ""}, int32_t{2}));
@@ -245,10 +251,12 @@ void write_values(corpus_writer& out) {
        count(1)
          + encoded(std::vector<std::string>{"a", "b"}, std::string{", "}));
   path(out, decode_path::invoke_mul,
-       count(3) + encoded(int32_t{2}, int32_t{3}, int32_t{4}, int32_t{5},
-                          int32_t{6}, int32_t{7}));
+       count(3)
+         + encoded(int32_t{2}, int32_t{3}, int32_t{4}, int32_t{5}, int32_t{6},
+                   int32_t{7}));
   path(out, decode_path::map_results,
-       chunks({{2, encoded(int32_t{1}, int32_t{4})}, {1, encoded(int32_t{9})}}));
+       chunks(
+         {{2, encoded(int32_t{1}, int32_t{4})}, {1, encoded(int32_t{9})}}));
   path(out, decode_path::map_polygons,
        chunks({{1, encoded(polygon{"sq", {{0, 0, ""}}, {}, false})}}));
   path(out, decode_path::service_error,

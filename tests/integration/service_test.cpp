@@ -16,7 +16,7 @@
 
 #include "actorpool/pool.hpp"
 #include "actorpool/runtime.hpp"
-#include "internal/atoms.hpp"
+#include "base/atoms.hpp"
 #include "support/leak_check.hpp"
 #include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"

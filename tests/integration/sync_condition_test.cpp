@@ -17,7 +17,7 @@
 #include "actorpool/process.hpp"
 #include "actorpool/semaphore.hpp"
 #include "actorpool/value.hpp"
-#include "internal/lock_service.hpp"
+#include "services/sync/lock_service.hpp"
 #include "support/process_helpers.hpp"
 
 using namespace actorpool;

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "actorpool/exceptions.hpp"
-#include "internal/barrier_service.hpp"
+#include "services/sync/barrier_service.hpp"
 #include "unit/sync_test_support.hpp"
 
 using namespace actorpool;

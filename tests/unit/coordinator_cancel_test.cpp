@@ -1,7 +1,7 @@
 // Cancellation, per-task timeouts and stopped streams in the coordinator's
 // logic, driven step by step with a fake environment and clock.
 
-#include "internal/coordinator_core.hpp"
+#include "coordinator/coordinator_core.hpp"
 
 #include "coordinator_harness.hpp"
 

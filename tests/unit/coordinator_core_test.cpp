@@ -1,4 +1,4 @@
-#include "internal/coordinator_core.hpp"
+#include "coordinator/coordinator_core.hpp"
 
 #include "coordinator_harness.hpp"
 

@@ -2,7 +2,7 @@
 // behind a busy worker while another worker is free. Pools run on the fake
 // clock (coordinator_simulation.hpp); Python's schedule is computed.
 
-#include "internal/coordinator_core.hpp"
+#include "coordinator/coordinator_core.hpp"
 
 #include <random>
 #include <sstream>

@@ -20,7 +20,7 @@
 
 #include "actorpool/detail/codec.hpp"
 #include "actorpool/errc.hpp"
-#include "internal/coordinator_core.hpp"
+#include "coordinator/coordinator_core.hpp"
 
 namespace actorpool::test {
 

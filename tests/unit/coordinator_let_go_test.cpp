@@ -4,7 +4,7 @@
 // caller that learns of the end and then uses a queue must find the dead
 // process gone from it.
 
-#include "internal/coordinator_core.hpp"
+#include "coordinator/coordinator_core.hpp"
 
 #include "coordinator_harness.hpp"
 

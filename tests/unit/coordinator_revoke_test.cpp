@@ -3,7 +3,7 @@
 // deaths, retirement and streams. Driven step by step with a fake
 // environment and clock.
 
-#include "internal/coordinator_core.hpp"
+#include "coordinator/coordinator_core.hpp"
 
 #include "coordinator_harness.hpp"
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "coordinator_harness.hpp"
-#include "internal/result_outbox.hpp"
+#include "worker/result_outbox.hpp"
 
 namespace actorpool::test {
 

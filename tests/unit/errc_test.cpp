@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <regex>
 #include <set>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <caf/sec.hpp>
 
@@ -18,6 +22,40 @@ TEST(errc, every_enumerator_has_a_name) {
     names.insert(name);
   }
   EXPECT_EQ(names.size(), actorpool::errc_count);
+}
+
+namespace {
+
+// The enumerators as declared in errc.hpp, in order.
+std::vector<std::string> declared_enumerators() {
+  std::ifstream in{ACTORPOOL_ERRC_HEADER};
+  std::stringstream text;
+  text << in.rdbuf();
+  auto src = text.str();
+  auto begin = src.find("enum class errc");
+  auto end = src.find("};", begin);
+  if (begin == std::string::npos || end == std::string::npos)
+    return {};
+  auto body = src.substr(src.find('{', begin) + 1, end);
+  body = std::regex_replace(body, std::regex{"//[^\\n]*"}, "");
+  std::regex name{"([a-z_]+)\\s*(=\\s*[0-9]+\\s*)?,"};
+  std::vector<std::string> result;
+  for (std::sregex_iterator i{body.begin(), body.end(), name}, e; i != e; ++i)
+    result.push_back((*i)[1]);
+  return result;
+}
+
+} // namespace
+
+// Fails when a code is added to the enum without a name in to_string, or
+// without errc_count following it.
+TEST(errc, every_declared_code_is_named_and_counted) {
+  auto declared = declared_enumerators();
+  ASSERT_FALSE(declared.empty()) << "cannot read " << ACTORPOOL_ERRC_HEADER;
+  EXPECT_EQ(declared.size(), size_t{actorpool::errc_count});
+  for (size_t i = 0; i < declared.size(); ++i)
+    EXPECT_EQ(to_string(static_cast<errc>(i + 1)), declared[i])
+      << "errc value " << i + 1;
 }
 
 TEST(errc, names_match_enumerators) {

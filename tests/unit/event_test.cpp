@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "internal/event_service.hpp"
+#include "services/sync/event_service.hpp"
 #include "unit/sync_test_support.hpp"
 
 using namespace actorpool;

@@ -1,4 +1,4 @@
-#include "internal/frame.hpp"
+#include "transport/frame.hpp"
 
 #include <gtest/gtest.h>
 

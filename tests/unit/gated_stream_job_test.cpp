@@ -2,7 +2,7 @@
 // coordinator reports to the consumer's job, and stops the producers' gate
 // once the pool drops the stream (a terminate, a broken pool) or forgets it.
 
-#include "internal/gated_stream_job.hpp"
+#include "coordinator/gated_stream_job.hpp"
 
 #include <gtest/gtest.h>
 

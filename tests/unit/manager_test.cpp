@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "internal/dict_service.hpp"
-#include "internal/list_service.hpp"
+#include "services/shared/dict_service.hpp"
+#include "services/shared/list_service.hpp"
 #include "unit/service_test_support.hpp"
 
 using namespace actorpool;

@@ -6,7 +6,7 @@
 #include <caf/send.hpp>
 #include <gtest/gtest.h>
 
-#include "internal/pipe_service.hpp"
+#include "services/shared/pipe_service.hpp"
 #include "unit/service_test_support.hpp"
 
 using namespace actorpool;

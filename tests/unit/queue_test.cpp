@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "actorpool/exceptions.hpp"
-#include "internal/queue_service.hpp"
+#include "services/shared/queue_service.hpp"
 #include "unit/service_test_support.hpp"
 
 using namespace actorpool;

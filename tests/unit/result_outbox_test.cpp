@@ -1,7 +1,7 @@
 // The worker's result outbox: results of short tasks travel in batches, and
 // no result waits long behind a task that runs after it.
 
-#include "internal/result_outbox.hpp"
+#include "worker/result_outbox.hpp"
 
 #include <chrono>
 #include <condition_variable>

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "actorpool/exceptions.hpp"
-#include "internal/semaphore_service.hpp"
+#include "services/sync/semaphore_service.hpp"
 #include "unit/sync_test_support.hpp"
 
 using namespace actorpool;

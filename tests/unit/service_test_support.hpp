@@ -25,7 +25,7 @@
 #include "actorpool/detail/codec.hpp"
 #include "actorpool/detail/service.hpp"
 #include "actorpool/errc.hpp"
-#include "internal/atoms.hpp"
+#include "base/atoms.hpp"
 
 namespace actorpool::test {
 

@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "actorpool/exceptions.hpp"
-#include "internal/shared_cell_service.hpp"
+#include "services/shared/shared_cell_service.hpp"
 #include "unit/sync_test_support.hpp"
 
 using namespace actorpool;

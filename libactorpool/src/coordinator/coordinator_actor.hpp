@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include <caf/actor.hpp>
+#include <caf/message_handler.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/system_messages.hpp>
+
+#include "coordinator/coordinator_core.hpp"
+#include "coordinator/process_env.hpp"
+
+namespace actorpool::detail {
+
+/// The two actors of a stream opened through the actor interface.
+struct stream_peers {
+  caf::actor producer;
+  caf::actor consumer;
+};
+
+struct coordinator_state {
+  std::unique_ptr<process_env> env;
+  std::unique_ptr<coordinator_core> core;
+  /// Streams of the actor interface, by id.
+  std::unordered_map<uint64_t, stream_peers> actor_streams;
+  const char* name = "actorpool.coordinator";
+
+  ~coordinator_state() {
+    // The actor is going away: no worker may outlive it.
+    if (core)
+      core->shutdown_now();
+  }
+};
+
+using coordinator_actor = caf::stateful_actor<coordinator_state>;
+
+/// A new stream id, unique in the process (facade and actor streams).
+uint64_t next_stream_id();
+
+/// The stream protocol of `pool_actor` (see `stream_protocol.hpp`).
+caf::message_handler actor_stream_handlers(coordinator_actor* self);
+
+/// A producer or consumer of an actor stream terminated.
+void on_stream_peer_down(coordinator_actor* self, const caf::down_msg& dm);
+
+} // namespace actorpool::detail

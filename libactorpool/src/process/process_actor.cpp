@@ -1,0 +1,164 @@
+#include "process/process_actor.hpp"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "base/atoms.hpp"
+#include "os/spawn.hpp"
+#include "services/service_registry.hpp"
+#include "transport/call_gate.hpp"
+#include "transport/frame.hpp"
+#include "transport/parent_broker.hpp"
+
+namespace actorpool::detail {
+
+void process_state::set_exit(int code) {
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    exitcode = code;
+  }
+  cv.notify_all();
+}
+
+bool process_state::wait(std::optional<std::chrono::milliseconds> timeout) {
+  std::unique_lock<std::mutex> guard{mtx};
+  auto done = [this] {
+    return exitcode.has_value();
+  };
+  if (!timeout) {
+    cv.wait(guard, done);
+    return true;
+  }
+  return cv.wait_for(guard, *timeout, done);
+}
+
+bool process_state::ended() {
+  std::lock_guard<std::mutex> guard{mtx};
+  return exitcode.has_value();
+}
+
+namespace {
+
+/// How long a child whose socket closed may linger before SIGKILL.
+constexpr auto linger_limit = std::chrono::seconds{1};
+
+struct supervisor_state {
+  task_msg target;
+  std::shared_ptr<process_state> st;
+  /// Closed when the services are told that the process is gone.
+  std::shared_ptr<call_gate> gate = std::make_shared<call_gate>();
+  caf::actor broker;
+  int pid = 0;
+  bool target_sent = false;
+  bool reaped = false;
+  unsigned reap_attempts = 0;
+  std::chrono::steady_clock::time_point down_at;
+  const char* name = "actorpool.process";
+
+  /// The services hear of the end of the process (its gate closed first)
+  /// before anyone else does: before `st` records the exit code that `join`,
+  /// `is_alive` and `exitcode` report.
+  void tell_services() {
+    if (gate->closed())
+      return;
+    gate->close();
+    notify_client_down(pid);
+  }
+
+  void announce_exit(int code) {
+    tell_services();
+    st->set_exit(code);
+  }
+
+  ~supervisor_state() {
+    // Killed before the child ended (program exit): Python joins non-daemon
+    // children and terminates daemon ones. A child that has not had its
+    // target yet (it was started just before the end) gets it now, without
+    // waiting for its hello, so that the join ends.
+    if (pid <= 0 || reaped)
+      return;
+    if (st->daemon)
+      signal_process(pid, SIGKILL);
+    else if (!target_sent && broker)
+      caf::anon_send(broker, target_atom::value, target);
+    auto code = reap_blocking(pid).code; // blocking: the actor goes away
+    announce_exit(code);
+    if (broker)
+      caf::anon_send(broker, stop_atom::value);
+  }
+};
+
+using supervisor_actor = caf::stateful_actor<supervisor_state>;
+
+caf::result<int32_t> on_start(supervisor_actor* self) {
+  auto& s = self->state;
+  auto proc = spawn_worker_process(s.st->name, s.st->daemon,
+                                   default_max_frame_size);
+  if (!proc)
+    return std::move(proc.error());
+  s.pid = proc->pid;
+  s.broker = spawn_parent_broker(self->system(), proc->fd, 1,
+                                 caf::actor_cast<caf::actor>(self),
+                                 default_max_frame_size, s.gate, find_service);
+  return static_cast<int32_t>(proc->pid);
+}
+
+void on_hello(supervisor_actor* self, const hello_msg& msg) {
+  auto& s = self->state;
+  if (msg.version != protocol_version || msg.pid != s.pid) {
+    signal_process(s.pid, SIGKILL); // not ours to serve
+    return;
+  }
+  s.target_sent = true;
+  self->send(s.broker, target_atom::value, s.target);
+}
+
+void try_reap(supervisor_actor* self) {
+  auto& s = self->state;
+  if (auto st = detail::try_reap(s.pid)) {
+    s.reaped = true;
+    s.announce_exit(st->code);
+    self->quit();
+    return;
+  }
+  if (std::chrono::steady_clock::now() - s.down_at > linger_limit)
+    signal_process(s.pid, SIGKILL);
+  auto delay = std::chrono::milliseconds{1u << std::min(s.reap_attempts++, 6u)};
+  self->delayed_send(self, delay, timer_atom::value, uint8_t{0}, uint64_t{0});
+}
+
+caf::behavior supervisor(supervisor_actor* self, task_msg target,
+                         std::shared_ptr<process_state> st) {
+  self->state.target = std::move(target);
+  self->state.st = std::move(st);
+  return {
+    [=](start_atom) { return on_start(self); },
+    [=](hello_atom, uint64_t, const hello_msg& msg) { on_hello(self, msg); },
+    [=](results_atom, uint64_t, std::vector<result_msg>&) {
+      // a process reports through its exit code only
+    },
+    [=](down_atom, uint64_t, const std::string&) {
+      // Nothing more of the process reaches a service; tell them before the
+      // reap, while its pid cannot be reused.
+      self->state.tell_services();
+      self->state.broker = caf::actor{};
+      self->state.down_at = std::chrono::steady_clock::now();
+      try_reap(self);
+    },
+    [=](timer_atom, uint8_t, uint64_t) { try_reap(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_process_actor(caf::actor_system& sys, task_msg target,
+                               std::shared_ptr<process_state> st) {
+  return sys.spawn(supervisor, std::move(target), std::move(st));
+}
+
+} // namespace actorpool::detail

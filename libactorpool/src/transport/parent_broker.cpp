@@ -1,0 +1,304 @@
+#include "transport/parent_broker.hpp"
+
+#include <sys/socket.h>
+
+#include <memory>
+
+#include <caf/actor_system.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/sec.hpp>
+
+#include "actorpool/errc.hpp"
+#include "base/atoms.hpp"
+#include "base/this_process.hpp"
+#include "transport/call_gate.hpp"
+#include "transport/frame.hpp"
+#include "transport/messages.hpp"
+
+namespace actorpool::detail {
+
+namespace {
+
+struct parent_broker_state {
+  frame_reader reader;
+  /// Longest frame either way.
+  size_t max_frame_size = default_max_frame_size;
+  caf::io::connection_handle hdl;
+  int fd = -1;
+  caf::actor coordinator;
+  /// Closed by whoever lets the process go, before the services hear of it.
+  std::shared_ptr<call_gate> gate;
+  service_lookup find_service;
+  uint64_t wid = 0;
+  bool said_hello = false;
+  int32_t pid = 0;
+  bool down = false;
+  /// Counts the reads, to tell whether a frame cut short is still coming,
+  /// and whether a check for that is pending.
+  uint64_t reads = 0;
+  bool stall_check_pending = false;
+  const char* name = "actorpool.parent_broker";
+};
+
+/// A worker writes each frame in one go: part of a frame and then silence
+/// for this long means the worker broke the protocol (or hangs inside a
+/// write), not that the rest is on its way.
+constexpr auto stall_limit = std::chrono::seconds{2};
+
+using parent_broker_actor = caf::io::stateful_broker<parent_broker_state>;
+
+void report_down(parent_broker_actor* self, std::string reason) {
+  auto& st = self->state;
+  if (st.down)
+    return;
+  st.down = true;
+  self->send(st.coordinator, down_atom::value, st.wid, std::move(reason));
+}
+
+// Ends the connection by shutting the socket down both ways, so that the
+// scribe sees EOF and leaves the multiplexer on its regular path; the broker
+// quits on the `connection_closed_msg` that follows. Closing the scribe
+// instead leaks the socket in CAF 0.17.6 when it happens before the
+// multiplexer has registered it: the pending "add read" and the "delete
+// read" squash into nothing, and the stream keeps its reader forever.
+void hang_up(parent_broker_actor* self, std::string reason) {
+  report_down(self, std::move(reason));
+  ::shutdown(self->state.fd, SHUT_RDWR);
+}
+
+// The coordinator sends only chunks that fit in a frame, so a frame that
+// does not fit is a fault of this process: the worker is replaced.
+template <class... Ts>
+void write_frame(parent_broker_actor* self, frame_kind kind, Ts&... xs) {
+  auto& st = self->state;
+  if (st.down)
+    return;
+  if (auto err = append_bounded_frame(self->wr_buf(st.hdl), st.max_frame_size,
+                                      kind, xs...)) {
+    hang_up(self, "cannot encode frame: " + render(err));
+    return;
+  }
+  self->flush(st.hdl);
+}
+
+// The child was started as a worker but cannot serve; it exits after this.
+// Its reason is what the pool reports, instead of a start timeout.
+caf::error on_refusal(parent_broker_actor* self, const frame_view& fv) {
+  std::string why;
+  if (auto err = decode_body(fv, why))
+    return err;
+  hang_up(self, "it refused to serve: " + why);
+  return caf::none;
+}
+
+caf::error on_hello(parent_broker_actor* self, const frame_view& fv) {
+  auto& st = self->state;
+  hello_msg msg;
+  if (auto err = decode_body(fv, msg))
+    return err;
+  st.said_hello = true;
+  st.pid = msg.pid;
+  self->send(st.coordinator, hello_atom::value, st.wid, msg);
+  return caf::none;
+}
+
+caf::error on_results(parent_broker_actor* self, const frame_view& fv) {
+  std::vector<result_msg> results;
+  if (auto err = decode_body(fv, results))
+    return err;
+  auto& st = self->state;
+  self->send(st.coordinator, results_atom::value, st.wid, std::move(results));
+  return caf::none;
+}
+
+// The error half of a service reply: the error code and its text.
+std::string encode_error(const caf::error& err) {
+  uint8_t code = static_cast<uint8_t>(errc::system_error);
+  std::string text = render(err);
+  if (is_actorpool_error(err)) {
+    code = err.code();
+    auto& ctx = err.context();
+    text = ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0)
+                                             : std::string{};
+  }
+  std::string payload;
+  encode_into(payload, code, text);
+  return payload;
+}
+
+// A reply too long for a frame fails the call: services that hand items out
+// (queue, pipe) keep the ones that would not fit, see `client_id::max_reply`.
+void write_reply(parent_broker_actor* self, uint64_t call_id, caf::error err,
+                 std::string payload) {
+  auto limit = self->state.max_frame_size;
+  auto length = frame_length_bound(1, payload.size());
+  if (!err && length > limit)
+    err = oversize_frame_error("reply", length, limit);
+  service_reply_msg reply{call_id, service_reply_msg::ok, std::move(payload)};
+  if (err) {
+    reply.status = service_reply_msg::failed;
+    reply.payload = encode_error(err);
+  }
+  write_frame(self, frame_kind::service_reply, reply);
+}
+
+// A call to a service that has stopped.
+caf::error gone_service_error() {
+  return make_error(errc::invalid_argument,
+                    std::string{"the service was destroyed in the parent "
+                                "process"});
+}
+
+// Why a called service is not in this process's registry.
+caf::error missing_service_error() {
+  if (this_worker() != nullptr)
+    return make_error(errc::invalid_argument,
+                      std::string{"the object belongs to the main process: "
+                                  "a process started inside a worker or "
+                                  "process cannot use it"});
+  return gone_service_error();
+}
+
+// Task code in the worker calls a service: the call is made on the worker's
+// behalf (as its pid) and the answer, whenever it comes, goes back as a frame.
+caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
+  service_call_msg msg;
+  if (auto err = decode_body(fv, msg))
+    return err;
+  auto service = self->state.find_service(msg.service);
+  if (!service) {
+    write_reply(self, msg.call_id, missing_service_error(), {});
+    return caf::none;
+  }
+  auto id = msg.call_id;
+  auto max_reply = max_payload_size(self->state.max_frame_size);
+  auto forwarded = self->state.gate->pass([&] {
+    self
+      ->request(service, caf::infinite, service_atom::value, self->state.pid,
+                msg.thread, msg.op, std::move(msg.payload), max_reply)
+      .then(
+        [self, id](std::string& result) {
+          write_reply(self, id, caf::none, std::move(result));
+        },
+        [self, id](caf::error& err) {
+          // The service stopped before it took the call (its last handle
+          // went, or the program ends): as if it were gone already.
+          if (err == caf::sec::request_receiver_down)
+            err = gone_service_error();
+          write_reply(self, id, err, {});
+        });
+  });
+  if (!forwarded)
+    write_reply(self, id,
+                make_error(errc::invalid_state,
+                           std::string{"the pool let this process go"}),
+                {});
+  return caf::none;
+}
+
+// A worker speaks hello (or refusal) first, then results and service calls;
+// anything else breaks the protocol and costs the worker its connection.
+caf::error on_frame(parent_broker_actor* self, const frame_view& fv) {
+  auto& st = self->state;
+  if (!st.said_hello) {
+    if (fv.kind == frame_kind::hello)
+      return on_hello(self, fv);
+    if (fv.kind == frame_kind::refusal)
+      return on_refusal(self, fv);
+    return caf::make_error(caf::sec::unexpected_message,
+                           "first frame is not hello");
+  }
+  if (fv.kind == frame_kind::service_call)
+    return on_service_call(self, fv);
+  if (fv.kind == frame_kind::results)
+    return on_results(self, fv);
+  return caf::make_error(caf::sec::unexpected_message,
+                         "unexpected frame kind "
+                           + std::to_string(static_cast<int>(fv.kind)));
+}
+
+void on_data(parent_broker_actor* self, const caf::io::new_data_msg& msg) {
+  auto& st = self->state;
+  if (st.down)
+    return;
+  auto err = st.reader.consume(msg.buf.data(), msg.buf.size(),
+                               [self](const frame_view& fv) {
+                                 return on_frame(self, fv);
+                               });
+  if (err) {
+    hang_up(self, "protocol violation: " + caf::to_string(err));
+    return;
+  }
+  ++st.reads;
+  if (st.reader.buffered() > 0 && !st.stall_check_pending) {
+    st.stall_check_pending = true;
+    self->delayed_send(self, stall_limit, stall_atom::value, st.reads);
+  }
+}
+
+// One check pending at a time: it looks again while data keeps coming.
+void on_stall_check(parent_broker_actor* self, uint64_t reads) {
+  auto& st = self->state;
+  st.stall_check_pending = false;
+  if (st.down || st.reader.buffered() == 0)
+    return;
+  if (reads != st.reads) { // more came meanwhile: look again later
+    st.stall_check_pending = true;
+    self->delayed_send(self, stall_limit, stall_atom::value, st.reads);
+    return;
+  }
+  hang_up(self, "protocol violation: a frame cut short ("
+                  + std::to_string(st.reader.buffered())
+                  + " bytes, then nothing for 2 s)");
+}
+
+caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
+                            caf::actor coordinator, size_t max_frame_size,
+                            std::shared_ptr<call_gate> gate,
+                            service_lookup find) {
+  auto& st = self->state;
+  st.coordinator = std::move(coordinator);
+  st.gate = std::move(gate);
+  st.find_service = std::move(find);
+  st.wid = wid;
+  st.reader = frame_reader{max_frame_size};
+  st.max_frame_size = max_frame_size;
+  st.fd = fd;
+  st.hdl = self->add_scribe(fd);
+  self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
+  return {
+    [=](const caf::io::new_data_msg& msg) { on_data(self, msg); },
+    [=](stall_atom, uint64_t reads) { on_stall_check(self, reads); },
+    [=](tasks_atom, std::vector<task_msg>& batch) {
+      write_frame(self, frame_kind::tasks, batch);
+    },
+    [=](init_atom, task_msg& t) { write_frame(self, frame_kind::init, t); },
+    [=](target_atom, task_msg& t) { write_frame(self, frame_kind::target, t); },
+    [=](cancel_atom, uint64_t id) {
+      write_frame(self, frame_kind::cancel, id);
+    },
+    [=](revoke_atom, std::vector<uint64_t>& ids) {
+      write_frame(self, frame_kind::revoke, ids);
+    },
+    [=](shutdown_atom) { write_frame(self, frame_kind::shutdown); },
+    [=](stop_atom) { hang_up(self, "disconnected by the pool"); },
+    [=](const caf::io::connection_closed_msg&) {
+      report_down(self, "connection closed");
+      self->quit();
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_parent_broker(caf::actor_system& sys, int fd, uint64_t wid,
+                               caf::actor coordinator, size_t max_frame_size,
+                               std::shared_ptr<call_gate> gate,
+                               service_lookup find) {
+  return sys.middleman().spawn_broker(parent_broker, fd, wid,
+                                      std::move(coordinator), max_frame_size,
+                                      std::move(gate), std::move(find));
+}
+
+} // namespace actorpool::detail

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "transport/messages.hpp"
+#include "worker/worker_channel.hpp"
+
+namespace actorpool::detail {
+
+/// Service calls made by task code in a worker: each call writes a frame and
+/// waits until the reader hands over the reply with the same id.
+class call_table {
+public:
+  explicit call_table(worker_channel& out) : out_(out) {
+    // nop
+  }
+
+  /// Blocks until the parent answers; returns the reply. A call too long for
+  /// a frame throws `encoding_error` and never reaches the parent.
+  service_reply_msg call(uint64_t service, uint64_t thread, uint8_t op,
+                         std::string payload);
+
+  /// Called by the reader for every `service_reply` frame.
+  void complete(service_reply_msg&& reply);
+
+private:
+  worker_channel& out_;
+  std::mutex mtx_;
+  std::condition_variable cv_;
+  uint64_t next_id_ = 1;
+  std::unordered_map<uint64_t, std::optional<service_reply_msg>> calls_;
+};
+
+} // namespace actorpool::detail
