@@ -45,6 +45,14 @@ outcome run_helper(int workers) {
 } // namespace
 
 TEST_P(start_failure_test, failed_socketpair_is_a_start_error) {
+#ifdef ACTORPOOL_UBSAN_BUILD
+  // UBSan checks an object's dynamic type by first probing, through a pipe,
+  // that its vtable is readable. With no descriptor left that probe fails,
+  // and every type not checked before is reported as a bad vptr (no
+  // suppression applies: the report has no type to match). The condition
+  // this test creates cannot exist under UBSan; the other builds run it.
+  GTEST_SKIP() << "needs every descriptor used up, which UBSan cannot run with";
+#endif
   auto r = run_helper(workers());
   EXPECT_EQ(r.exit_code, 0) << r.line;
   EXPECT_EQ(r.line.rfind("start_error: ", 0), 0u) << r.line;
