@@ -1,15 +1,5 @@
-// Python's classic pool demonstration:
-//
-//     with Pool(3) as p:
-//         for x in xs: p.apply(work, (x,))                  # one after another
-//         rs = [p.apply_async(work, (x,)) for x in xs]      # overlapping
-//         [r.get() for r in rs]
-//
-// With three tasks of one second each, `apply` takes about three seconds and
-// `apply_async` about one, because `apply` waits for each result before
-// submitting the next task.
-//
-// Usage: actorpool-apply-vs-async [--tasks N] [--seconds S]
+// actorpool-apply-vs-async: what it shows and its options are in `help_text`
+// below (printed by --help).
 
 #include <chrono>
 #include <cstdio>
@@ -20,6 +10,8 @@
 #include <vector>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -56,7 +48,24 @@ double timed(F&& fn) {
 
 ACTORPOOL_TASK(work)
 
+constexpr const char* help_text
+  = "usage: actorpool-apply-vs-async [--tasks N] [--seconds S]\n"
+    "\n"
+    "Python's classic pool demonstration:\n"
+    "\n"
+    "    with Pool(3) as p:\n"
+    "        for x in xs: p.apply(work, (x,))                  # one after "
+    "another\n"
+    "        rs = [p.apply_async(work, (x,)) for x in xs]      # overlapping\n"
+    "        [r.get() for r in rs]\n"
+    "\n"
+    "With three tasks of one second each, `apply` takes about three seconds "
+    "and\n"
+    "`apply_async` about one, because `apply` waits for each result before\n"
+    "submitting the next task.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   auto opts = parse(argc, argv);
   actorpool::pool p{opts.tasks};
   auto serial = timed([&] {

@@ -1,20 +1,5 @@
-// Python's shared Array counter:
-//
-//     def add_100(temp):
-//         with temp.get_lock():
-//             temp[0] += 100
-//     arr = Array('i', [1])
-//     ps = [Process(target=add_100, args=(arr,)) for _ in range(10)]
-//     for p in ps: p.start()
-//     for p in ps: p.join()
-//     print(arr[0])  # 1001
-//
-// Here `temp[0] += 100` is one message, `fetch_add(0, 100)`, applied by the
-// array's actor: atomic without taking the lock. With --with-lock each
-// process instead reads and writes under `get_lock()`, as in Python. Either
-// way the output ends with 1001; the exit status is 1 otherwise.
-//
-// Usage: actorpool-array-counter [--processes N] [--with-lock]
+// actorpool-array-counter: what it shows and its options are in `help_text`
+// below (printed by --help).
 
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +7,8 @@
 #include <vector>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -56,7 +43,29 @@ options parse(int argc, char** argv) {
 ACTORPOOL_TASK(add_100)
 ACTORPOOL_TASK(add_100_locked)
 
+constexpr const char* help_text
+  = "usage: actorpool-array-counter [--processes N] [--with-lock]\n"
+    "\n"
+    "Python's shared Array counter:\n"
+    "\n"
+    "    def add_100(temp):\n"
+    "        with temp.get_lock():\n"
+    "            temp[0] += 100\n"
+    "    arr = Array('i', [1])\n"
+    "    ps = [Process(target=add_100, args=(arr,)) for _ in range(10)]\n"
+    "    for p in ps: p.start()\n"
+    "    for p in ps: p.join()\n"
+    "    print(arr[0])  # 1001\n"
+    "\n"
+    "Here `temp[0] += 100` is one message, `fetch_add(0, 100)`, applied by "
+    "the\n"
+    "array's actor: atomic without taking the lock. With --with-lock each\n"
+    "process instead reads and writes under `get_lock()`, as in Python. "
+    "Either\n"
+    "way the output ends with 1001; the exit status is 1 otherwise.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   auto opts = parse(argc, argv);
   actorpool::array<int> temp{std::vector<int>{1}};
   std::vector<actorpool::process> ps;

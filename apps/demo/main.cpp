@@ -1,8 +1,5 @@
-// A tour of libactorpool: the patterns of Python's multiprocessing.Pool, run
-// on worker processes that host CAF actors and receive CAF-serialized
-// messages over socketpairs.
-//
-// Usage: actorpool-demo [--workers N] [--calls N]
+// actorpool-demo: what it shows and its options are in `help_text` below
+// (printed by --help).
 
 #include <signal.h>
 #include <unistd.h>
@@ -19,6 +16,8 @@
 #include <caf/scoped_actor.hpp>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -217,7 +216,16 @@ ACTORPOOL_TASK(square)
 ACTORPOOL_TASK(nap)
 ACTORPOOL_TASK(checked_sqrt)
 
+constexpr const char* help_text
+  = "usage: actorpool-demo [--workers N] [--calls N]\n"
+    "\n"
+    "A tour of libactorpool: the patterns of Python's multiprocessing.Pool, "
+    "run\n"
+    "on worker processes that host CAF actors and receive CAF-serialized\n"
+    "messages over socketpairs.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   long workers = 3;
   long calls = 50000;
   for (int i = 1; i + 1 < argc; i += 2) {

@@ -1,32 +1,5 @@
-// Early termination: stop the whole pool the moment one task says yes.
-//
-//     def f(p):
-//         time.sleep(0.001)
-//         return p == 10000
-//
-//     with Pool(2) as pool:
-//         results = [pool.apply_async(f, (p,)) for p in range(50000)]
-//         for r in results:
-//             if r.get():
-//                 pool.terminate()   # and the pool is gone
-//                 break
-//
-// Here the pool's coordinator does it: `find_first` reads the inputs as
-// workers free up, and when a result matches it drops the queued inputs,
-// cancels the running ones and reports the match. The pool stays usable: a
-// `map` runs right after. The tasks sleep like Python's `time.sleep`, so a
-// running one finishes its millisecond; with `--cooperative` they sleep
-// with `this_task::sleep_for`, which returns as soon as they are cancelled.
-//
-// Prints `match=<input> elapsed_s=<t> ideal_s=<t> started=<n>
-// beyond_match=<n> stop_ms=<t>`: ideal_s is (target + 1) tasks of the
-// tasks' 1 ms sleep, as measured in a worker, spread over the workers; started
-// counts inputs that ran (the match included), beyond_match those of them after
-// the match; stop_ms is the time from the match reaching the pool until the
-// last running task was stopped.
-//
-// Usage: actorpool-early-termination [--workers N] [--tasks N]
-//                                    [--target N] [--cooperative]
+// actorpool-early-termination: what it shows and its options are in `help_text`
+// below (printed by --help).
 
 #include <chrono>
 #include <cstdio>
@@ -36,6 +9,8 @@
 #include <vector>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -81,7 +56,43 @@ ACTORPOOL_TASK(is_target)
 ACTORPOOL_TASK(mean_sleep)
 ACTORPOOL_TASK(square)
 
+constexpr const char* help_text
+  = "usage: actorpool-early-termination [--workers N] [--tasks N]\n"
+    "                                  [--target N] [--cooperative]\n"
+    "\n"
+    "Early termination: stop the whole pool the moment one task says yes.\n"
+    "\n"
+    "    def f(p):\n"
+    "        time.sleep(0.001)\n"
+    "        return p == 10000\n"
+    "\n"
+    "    with Pool(2) as pool:\n"
+    "        results = [pool.apply_async(f, (p,)) for p in range(50000)]\n"
+    "        for r in results:\n"
+    "            if r.get():\n"
+    "                pool.terminate()   # and the pool is gone\n"
+    "                break\n"
+    "\n"
+    "Here the pool's coordinator does it: `find_first` reads the inputs as\n"
+    "workers free up, and when a result matches it drops the queued inputs,\n"
+    "cancels the running ones and reports the match. The pool stays usable: a\n"
+    "`map` runs right after. The tasks sleep like Python's `time.sleep`, so a\n"
+    "running one finishes its millisecond; with `--cooperative` they sleep\n"
+    "with `this_task::sleep_for`, which returns as soon as they are "
+    "cancelled.\n"
+    "\n"
+    "Prints `match=<input> elapsed_s=<t> ideal_s=<t> started=<n>\n"
+    "beyond_match=<n> stop_ms=<t>`: ideal_s is (target + 1) tasks of the\n"
+    "tasks' 1 ms sleep, as measured in a worker, spread over the workers; "
+    "started\n"
+    "counts inputs that ran (the match included), beyond_match those of them "
+    "after\n"
+    "the match; stop_ms is the time from the match reaching the pool until "
+    "the\n"
+    "last running task was stopped.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   long workers = 2;
   long tasks = 50000;
   bool coop = false;

@@ -1,18 +1,5 @@
-// Python's Manager().dict() written by ten processes:
-//
-//     def f(d, i):
-//         d[i] = i * i
-//     with Manager() as manager:
-//         d = manager.dict()
-//         ps = [Process(target=f, args=(d, i)) for i in range(10)]
-//         for p in ps: p.start()
-//         for p in ps: p.join()
-//         print(sorted(d.items()))
-//
-// Each process sets its own key; the parent prints the dict, sorted, and
-// exits with 1 unless it holds the ten expected entries.
-//
-// Usage: actorpool-manager-dict [--processes N]
+// actorpool-manager-dict: what it shows and its options are in `help_text`
+// below (printed by --help).
 
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +8,8 @@
 #include <vector>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -40,7 +29,25 @@ void print_dict(const std::map<int, int>& items) {
 
 ACTORPOOL_TASK(f)
 
+constexpr const char* help_text
+  = "usage: actorpool-manager-dict [--processes N]\n"
+    "\n"
+    "Python's Manager().dict() written by ten processes:\n"
+    "\n"
+    "    def f(d, i):\n"
+    "        d[i] = i * i\n"
+    "    with Manager() as manager:\n"
+    "        d = manager.dict()\n"
+    "        ps = [Process(target=f, args=(d, i)) for i in range(10)]\n"
+    "        for p in ps: p.start()\n"
+    "        for p in ps: p.join()\n"
+    "        print(sorted(d.items()))\n"
+    "\n"
+    "Each process sets its own key; the parent prints the dict, sorted, and\n"
+    "exits with 1 unless it holds the ten expected entries.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   int n = 10;
   if (argc == 3 && std::strcmp(argv[1], "--processes") == 0)
     n = std::atoi(argv[2]);

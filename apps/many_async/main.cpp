@@ -1,13 +1,5 @@
-// Many small asynchronous calls, then one `get()` each:
-//
-//     with Pool() as p:
-//         rs = [p.apply_async(f, (i,)) for i in range(50000)]
-//         total = sum(r.get() for r in rs)
-//
-// Every call is its own task; the coordinator batches them per worker and
-// keeps a window of tasks in flight so that the socket round trip is hidden.
-//
-// Usage: actorpool-many-async [--workers N] [--tasks N]
+// actorpool-many-async: what it shows and its options are in `help_text` below
+// (printed by --help).
 
 #include <chrono>
 #include <cstdio>
@@ -16,6 +8,8 @@
 #include <vector>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -27,7 +21,21 @@ long long f(long long x) {
 
 ACTORPOOL_TASK(f)
 
+constexpr const char* help_text
+  = "usage: actorpool-many-async [--workers N] [--tasks N]\n"
+    "\n"
+    "Many small asynchronous calls, then one `get()` each:\n"
+    "\n"
+    "    with Pool() as p:\n"
+    "        rs = [p.apply_async(f, (i,)) for i in range(50000)]\n"
+    "        total = sum(r.get() for r in rs)\n"
+    "\n"
+    "Every call is its own task; the coordinator batches them per worker and\n"
+    "keeps a window of tasks in flight so that the socket round trip is "
+    "hidden.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   long workers = static_cast<long>(actorpool::cpu_count());
   long tasks = 50000;
   for (int i = 1; i + 1 < argc; i += 2) {

@@ -1,28 +1,5 @@
-// Python's Pipe between a producer and a consumer process:
-//
-//     def producer(conn, n):
-//         for i in range(1, n + 1):
-//             conn.send(i)
-//         conn.close()
-//     def consumer(conn, n):
-//         count = total = 0
-//         while True:
-//             try:
-//                 x = conn.recv()
-//             except EOFError:
-//                 break
-//             count, total = count + 1, total + x
-//         print(count, total)
-//     reader, writer = Pipe(duplex=False)
-//     c = Process(target=consumer, args=(reader, n))
-//     p = Process(target=producer, args=(writer, n))
-//     c.start(); p.start(); p.join(); c.join()
-//
-// The producer sends 1..N and closes its end; the consumer receives until
-// EOF, prints the count and the sum, and fails (exit code 1) unless it got
-// all N items. The parent exits with 1 unless both processes succeeded.
-//
-// Usage: actorpool-pipe-producer-consumer [--items N]
+// actorpool-pipe-producer-consumer: what it shows and its options are in
+// `help_text` below (printed by --help).
 
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +7,8 @@
 #include <stdexcept>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -61,7 +40,35 @@ void consumer(actorpool::connection<long> conn, long n) {
 ACTORPOOL_TASK(producer)
 ACTORPOOL_TASK(consumer)
 
+constexpr const char* help_text
+  = "usage: actorpool-pipe-producer-consumer [--items N]\n"
+    "\n"
+    "Python's Pipe between a producer and a consumer process:\n"
+    "\n"
+    "    def producer(conn, n):\n"
+    "        for i in range(1, n + 1):\n"
+    "            conn.send(i)\n"
+    "        conn.close()\n"
+    "    def consumer(conn, n):\n"
+    "        count = total = 0\n"
+    "        while True:\n"
+    "            try:\n"
+    "                x = conn.recv()\n"
+    "            except EOFError:\n"
+    "                break\n"
+    "            count, total = count + 1, total + x\n"
+    "        print(count, total)\n"
+    "    reader, writer = Pipe(duplex=False)\n"
+    "    c = Process(target=consumer, args=(reader, n))\n"
+    "    p = Process(target=producer, args=(writer, n))\n"
+    "    c.start(); p.start(); p.join(); c.join()\n"
+    "\n"
+    "The producer sends 1..N and closes its end; the consumer receives until\n"
+    "EOF, prints the count and the sum, and fails (exit code 1) unless it got\n"
+    "all N items. The parent exits with 1 unless both processes succeeded.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   long n = 1000;
   if (argc == 3 && std::strcmp(argv[1], "--items") == 0)
     n = std::atol(argv[2]);

@@ -1,10 +1,5 @@
-// Python's `Pool.map` over a list:
-//
-//     def f(x): return x * x
-//     with Pool(5) as p:
-//         print(p.map(f, [1, 2, 3]))
-//
-// Usage: actorpool-pool-map [--workers N] [--items N]
+// actorpool-pool-map: what it shows and its options are in `help_text` below
+// (printed by --help).
 
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +8,8 @@
 #include <vector>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -24,7 +21,17 @@ long f(long x) {
 
 ACTORPOOL_TASK(f)
 
+constexpr const char* help_text = "usage: actorpool-pool-map [--workers N] "
+                                  "[--items N]\n"
+                                  "\n"
+                                  "Python's `Pool.map` over a list:\n"
+                                  "\n"
+                                  "    def f(x): return x * x\n"
+                                  "    with Pool(5) as p:\n"
+                                  "        print(p.map(f, [1, 2, 3]))\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   long workers = 5;
   long items = 20;
   for (int i = 1; i + 1 < argc; i += 2) {

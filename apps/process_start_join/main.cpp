@@ -1,15 +1,5 @@
-// Python's Process start and join:
-//
-//     def greet(i):
-//         print('hello from', current_process().name, os.getpid())
-//     ps = [Process(target=greet, args=(i,)) for i in range(4)]
-//     for p in ps: p.start()
-//     for p in ps: p.join()
-//
-// Four processes start, each prints a greeting, and the parent joins them
-// and prints their exit codes.
-//
-// Usage: actorpool-process-start-join [--processes N]
+// actorpool-process-start-join: what it shows and its options are in
+// `help_text` below (printed by --help).
 
 #include <unistd.h>
 
@@ -19,6 +9,8 @@
 #include <vector>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -33,7 +25,22 @@ void greet(int i) {
 
 ACTORPOOL_TASK(greet)
 
+constexpr const char* help_text
+  = "usage: actorpool-process-start-join [--processes N]\n"
+    "\n"
+    "Python's Process start and join:\n"
+    "\n"
+    "    def greet(i):\n"
+    "        print('hello from', current_process().name, os.getpid())\n"
+    "    ps = [Process(target=greet, args=(i,)) for i in range(4)]\n"
+    "    for p in ps: p.start()\n"
+    "    for p in ps: p.join()\n"
+    "\n"
+    "Four processes start, each prints a greeting, and the parent joins them\n"
+    "and prints their exit codes.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   int n = 4;
   if (argc == 3 && std::strcmp(argv[1], "--processes") == 0)
     n = std::atoi(argv[2]);

@@ -1,25 +1,5 @@
-// Producer/consumer with backpressure, stopped by the first good result.
-//
-//     def producer(pool, q):                 # thread 1
-//         for i in range(50_000_000):
-//             q.put(pool.apply_async(f, (i,)))   # a future per input
-//     def consumer(pool, q):                 # thread 2
-//         while True:
-//             if q.get().get():
-//                 pool.terminate()
-//                 return
-//
-// In Python the producer runs ahead of the workers, and the queue of futures
-// grows with the input. Here `find_first` is both threads: the pool reads
-// the input range lazily, keeps at most a window of inputs between reading
-// and checking, and stops on the first result that matches. Memory does not
-// grow with the length of the stream; run with a 10x longer input to see.
-//
-// Prints `match=<input> elapsed_s=<t> started=<n> stop_ms=<t>
-// peak_rss_mib=<m>`.
-//
-// Usage: actorpool-producer-consumer [--workers N] [--inputs N]
-//                                    [--stop-at K] [--chunksize N]
+// actorpool-producer-consumer: what it shows and its options are in `help_text`
+// below (printed by --help).
 
 #include <sys/resource.h>
 
@@ -30,6 +10,8 @@
 #include <cstring>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -55,7 +37,34 @@ double peak_rss_mib() {
 ACTORPOOL_TASK(set_stop_at)
 ACTORPOOL_TASK(is_stop)
 
+constexpr const char* help_text
+  = "usage: actorpool-producer-consumer [--workers N] [--inputs N]\n"
+    "                                  [--stop-at K] [--chunksize N]\n"
+    "\n"
+    "Producer/consumer with backpressure, stopped by the first good result.\n"
+    "\n"
+    "    def producer(pool, q):                 # thread 1\n"
+    "        for i in range(50_000_000):\n"
+    "            q.put(pool.apply_async(f, (i,)))   # a future per input\n"
+    "    def consumer(pool, q):                 # thread 2\n"
+    "        while True:\n"
+    "            if q.get().get():\n"
+    "                pool.terminate()\n"
+    "                return\n"
+    "\n"
+    "In Python the producer runs ahead of the workers, and the queue of "
+    "futures\n"
+    "grows with the input. Here `find_first` is both threads: the pool reads\n"
+    "the input range lazily, keeps at most a window of inputs between reading\n"
+    "and checking, and stops on the first result that matches. Memory does "
+    "not\n"
+    "grow with the length of the stream; run with a 10x longer input to see.\n"
+    "\n"
+    "Prints `match=<input> elapsed_s=<t> started=<n> stop_ms=<t>\n"
+    "peak_rss_mib=<m>`.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   long workers = 2;
   int64_t inputs = 50'000'000;
   size_t chunksize = 256;

@@ -1,22 +1,5 @@
-// A relay through ten processes sharing one multiprocessing.Queue:
-//
-//     def relay(q, log, me):
-//         got = q.get()
-//         log.put((got, me))
-//         q.put(me)
-//     q, log = Queue(), Queue()
-//     ps = [Process(target=relay, args=(q, log, i)) for i in range(1, 11)]
-//     for p in ps: p.start()
-//     q.put(0)                      # the parent starts the relay
-//     for p in ps: p.join()
-//     last = q.get()                # the id of the last process
-//
-// Each process takes the value on the queue (the id of the process before
-// it) and puts its own id. The parent rebuilds the chain from the log,
-// prints it, and exits with 1 unless it runs through every process once and
-// ends with the value left on the queue.
-//
-// Usage: actorpool-queue-relay [--processes N]
+// actorpool-queue-relay: what it shows and its options are in `help_text` below
+// (printed by --help).
 
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +10,8 @@
 #include <vector>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -60,7 +45,30 @@ std::set<int> print_chain(std::map<int, int>& next, int& at) {
 
 } // namespace
 
+constexpr const char* help_text
+  = "usage: actorpool-queue-relay [--processes N]\n"
+    "\n"
+    "A relay through ten processes sharing one multiprocessing.Queue:\n"
+    "\n"
+    "    def relay(q, log, me):\n"
+    "        got = q.get()\n"
+    "        log.put((got, me))\n"
+    "        q.put(me)\n"
+    "    q, log = Queue(), Queue()\n"
+    "    ps = [Process(target=relay, args=(q, log, i)) for i in range(1, 11)]\n"
+    "    for p in ps: p.start()\n"
+    "    q.put(0)                      # the parent starts the relay\n"
+    "    for p in ps: p.join()\n"
+    "    last = q.get()                # the id of the last process\n"
+    "\n"
+    "Each process takes the value on the queue (the id of the process before\n"
+    "it) and puts its own id. The parent rebuilds the chain from the log,\n"
+    "prints it, and exits with 1 unless it runs through every process once "
+    "and\n"
+    "ends with the value left on the queue.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   int n = 10;
   if (argc == 3 && std::strcmp(argv[1], "--processes") == 0)
     n = std::atoi(argv[2]);

@@ -1,21 +1,5 @@
-// Python's RLock-protected countdown:
-//
-//     def count_down(lock, counter):
-//         with lock:
-//             with lock:  # an RLock may be taken again by its owner
-//                 counter.value -= 1
-//                 print(counter.value)
-//     lock, counter = RLock(), Value('i', 10)
-//     ps = [Process(target=count_down, args=(lock, counter))
-//           for _ in range(10)]
-//     for p in ps: p.start()
-//     for p in ps: p.join()
-//
-// Ten processes count a shared value down from 10 to 0, each holding the
-// rlock (twice) while it decrements and prints, so the lines go 10 -> 9,
-// 9 -> 8, ..., 1 -> 0, whichever process comes first; the parent prints 0.
-//
-// Usage: actorpool-rlock-countdown [--processes N]
+// actorpool-rlock-countdown: what it shows and its options are in `help_text`
+// below (printed by --help).
 
 #include <unistd.h>
 
@@ -25,6 +9,8 @@
 #include <vector>
 
 #include <actorpool/all.hpp>
+
+#include "common/help.hpp"
 
 namespace {
 
@@ -43,7 +29,29 @@ void count_down(actorpool::rlock l, actorpool::value<int> counter) {
 
 ACTORPOOL_TASK(count_down)
 
+constexpr const char* help_text
+  = "usage: actorpool-rlock-countdown [--processes N]\n"
+    "\n"
+    "Python's RLock-protected countdown:\n"
+    "\n"
+    "    def count_down(lock, counter):\n"
+    "        with lock:\n"
+    "            with lock:  # an RLock may be taken again by its owner\n"
+    "                counter.value -= 1\n"
+    "                print(counter.value)\n"
+    "    lock, counter = RLock(), Value('i', 10)\n"
+    "    ps = [Process(target=count_down, args=(lock, counter))\n"
+    "          for _ in range(10)]\n"
+    "    for p in ps: p.start()\n"
+    "    for p in ps: p.join()\n"
+    "\n"
+    "Ten processes count a shared value down from 10 to 0, each holding the\n"
+    "rlock (twice) while it decrements and prints, so the lines go 10 -> 9,\n"
+    "9 -> 8, ..., 1 -> 0, whichever process comes first; the parent prints "
+    "0.\n";
+
 int main(int argc, char** argv) {
+  actorpool_apps::answer_help(argc, argv, help_text);
   int n = 10;
   if (argc == 3 && std::strcmp(argv[1], "--processes") == 0)
     n = std::atoi(argv[2]);
