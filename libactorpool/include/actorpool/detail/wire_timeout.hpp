@@ -7,8 +7,8 @@
 namespace actorpool::detail {
 
 /// Every service call that may wait takes its timeout as an int64 count of
-/// nanoseconds (services/README.md); this one means "wait forever". Any
-/// other negative count also means "no limit" to a service, 0 "do not wait".
+/// nanoseconds (services/README.md): 0 means "do not wait", and this one
+/// "wait forever".
 constexpr int64_t wait_forever = -1;
 
 /// A timeout as the services take it: nanoseconds, negative ones clamped to

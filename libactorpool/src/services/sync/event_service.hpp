@@ -15,7 +15,7 @@
 
 namespace actorpool::detail {
 
-/// Operations (payload -> reply payload):
+/// Operations (arguments -> reply; request format: services/README.md):
 enum class event_op : service_op {
   /// () -> ().
   set = 1,
