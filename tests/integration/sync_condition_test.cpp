@@ -117,7 +117,7 @@ namespace {
 // What the lock's service reports: how many callers wait on the conditions
 // built on it (Python's check_invariant reads the condition's counters).
 uint32_t condition_waiters(const condition& c) {
-  auto reply = c.service().call(detail::mutex_describe);
+  auto reply = detail::call_op(c.service(), detail::mutex_op::describe);
   int32_t pid = 0;
   uint64_t thread = 0;
   uint32_t count = 0;

@@ -51,12 +51,12 @@ protected:
   }
 
   std::vector<int> range(uint64_t first, uint64_t last) {
-    h.call(a, cell_get_range, encode(first, last));
+    h.call(a, cell_op::get_range, encode(first, last));
     return ints(decode_one<std::vector<std::string>>(**h.reply(a)));
   }
 
   int get(uint64_t i) {
-    h.call(a, cell_get, encode(i));
+    h.call(a, cell_op::get, encode(i));
     return decode_one<int>(**h.reply(a));
   }
 
@@ -69,11 +69,11 @@ ACTORPOOL_TASK(negate)
 
 // Python's _TestArray.test_array, without the process.
 TEST_F(array_service_test, like_python) {
-  h.call(a, cell_size);
+  h.call(a, cell_op::size);
   EXPECT_EQ(decode_one<uint64_t>(**h.reply(a)), seq.size());
   EXPECT_EQ(get(3), seq[3]);
   EXPECT_EQ(range(2, 7), std::vector<int>(seq.begin() + 2, seq.begin() + 7));
-  h.call(a, cell_set_range, encode(uint64_t{4}, els({1, 2, 3, 4})));
+  h.call(a, cell_op::set_range, encode(uint64_t{4}, els({1, 2, 3, 4})));
   EXPECT_TRUE(h.reply(a).has_value());
   auto expected = seq;
   std::copy_n(std::vector<int>{1, 2, 3, 4}.begin(), 4, expected.begin() + 4);
@@ -87,27 +87,28 @@ TEST_F(array_service_test, ranges_are_clamped_like_slices) {
 }
 
 TEST_F(array_service_test, writes_must_fit) {
-  h.call(a, cell_set_range, encode(uint64_t{8}, els({1, 2, 3})));
+  h.call(a, cell_op::set_range, encode(uint64_t{8}, els({1, 2, 3})));
   EXPECT_EQ(h.error_of(a), errc::invalid_argument);
-  h.call(a, cell_set_range, encode(uint64_t{11}, els({})));
+  h.call(a, cell_op::set_range, encode(uint64_t{11}, els({})));
   EXPECT_EQ(h.error_of(a), errc::invalid_argument);
   EXPECT_EQ(range(0, 100), seq);
 }
 
 TEST_F(array_service_test, indexes_are_checked) {
-  for (uint8_t op : {cell_get, cell_set, cell_fetch_add, cell_update}) {
+  for (auto op :
+       {cell_op::get, cell_op::set, cell_op::fetch_add, cell_op::update}) {
     std::string payload = encode(uint64_t{10});
-    if (op != cell_get)
-      payload += encode(op == cell_update ? std::string{"negate"} : el(1));
+    if (op != cell_op::get)
+      payload += encode(op == cell_op::update ? std::string{"negate"} : el(1));
     h.call(a, op, payload);
-    EXPECT_EQ(h.error_of(a), errc::invalid_argument) << int{op};
+    EXPECT_EQ(h.error_of(a), errc::invalid_argument) << static_cast<int>(op);
   }
 }
 
 TEST_F(array_service_test, read_modify_write_by_index) {
-  h.call(a, cell_fetch_add, encode(uint64_t{1}, el(4)));
+  h.call(a, cell_op::fetch_add, encode(uint64_t{1}, el(4)));
   EXPECT_EQ(decode_one<int>(**h.reply(a)), 626);
-  h.call(a, cell_update, encode(uint64_t{2}, std::string{"negate"}));
+  h.call(a, cell_op::update, encode(uint64_t{2}, std::string{"negate"}));
   EXPECT_EQ(decode_one<int>(**h.reply(a)), -934);
   EXPECT_EQ(get(0), 680);
   EXPECT_EQ(get(1), 630);
@@ -117,7 +118,7 @@ TEST_F(array_service_test, read_modify_write_by_index) {
 TEST_F(array_service_test, many_clients_each_add) {
   for (int i = 0; i < 10; ++i) {
     client_id x{1000 + i, 1};
-    h.call(x, cell_fetch_add, encode(uint64_t{0}, el(100)));
+    h.call(x, cell_op::fetch_add, encode(uint64_t{0}, el(100)));
     EXPECT_TRUE(h.reply(x).has_value());
   }
   EXPECT_EQ(get(0), 680 + 1000);

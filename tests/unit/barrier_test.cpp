@@ -43,7 +43,7 @@ protected:
   }
 
   void wait(client_id x, const std::string& t = forever) {
-    h.call(x, barrier_wait, t);
+    h.call(x, barrier_op::wait, t);
   }
 
   /// The index `x`'s wait answered; -1 without reply, -2 for an error.
@@ -59,16 +59,16 @@ protected:
   }
 
   bool broken() {
-    h.call(d, barrier_broken);
+    h.call(d, barrier_op::broken);
     return decode_one<bool>(**h.reply(d));
   }
 
   int n_waiting() {
-    h.call(d, barrier_n_waiting);
+    h.call(d, barrier_op::n_waiting);
     return decode_one<int32_t>(**h.reply(d));
   }
 
-  void op(uint8_t x) {
+  void op(wire_op x) {
     h.call(d, x);
     h.reply(d);
   }
@@ -115,7 +115,7 @@ TEST_F(barrier_service_test, a_wait_timeout_breaks_the_barrier) {
   EXPECT_TRUE(broken());
   wait(c);
   EXPECT_EQ(index(c), -2);
-  op(barrier_reset);
+  op(barrier_op::reset);
   EXPECT_FALSE(broken());
   for (auto x : {a, b, c})
     wait(x);
@@ -124,7 +124,7 @@ TEST_F(barrier_service_test, a_wait_timeout_breaks_the_barrier) {
 
 TEST_F(barrier_service_test, the_default_timeout_applies) {
   start(2, {}, 5000000);
-  h.call(a, barrier_wait, encode(barrier_default_timeout));
+  h.call(a, barrier_op::wait, encode(barrier_default_timeout));
   h.advance(4ms);
   EXPECT_EQ(index(a), -1);
   h.advance(1ms);
@@ -145,20 +145,20 @@ TEST_F(barrier_service_test, timers_of_a_passed_generation_do_nothing) {
 TEST_F(barrier_service_test, abort_breaks_until_reset) {
   start(3);
   wait(a);
-  op(barrier_abort);
+  op(barrier_op::abort);
   EXPECT_EQ(index(a), -2);
   EXPECT_TRUE(broken());
   EXPECT_EQ(n_waiting(), 0);
   wait(b);
   EXPECT_EQ(index(b), -2);
-  op(barrier_reset);
+  op(barrier_op::reset);
   EXPECT_FALSE(broken());
 }
 
 TEST_F(barrier_service_test, reset_fails_pending_waits_but_does_not_break) {
   start(2);
   wait(a);
-  op(barrier_reset);
+  op(barrier_op::reset);
   EXPECT_EQ(index(a), -2);
   EXPECT_FALSE(broken());
   wait(b);
@@ -195,9 +195,9 @@ TEST_F(barrier_service_test, arrivals_while_the_action_runs_wait_for_next) {
   generations = 0;
   start(2, "count_generation");
   wait(a);
-  h.post(b, barrier_wait, forever);
+  h.post(b, barrier_op::wait, forever);
   h.sched().run_once(); // b arrives: the action runner is spawned
-  h.post(c, barrier_wait, forever);
+  h.post(c, barrier_op::wait, forever);
   h.sched().run();
   EXPECT_EQ(generations, 1);
   EXPECT_EQ(index(a), 0);

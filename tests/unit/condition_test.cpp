@@ -27,21 +27,21 @@ protected:
   }
 
   void acquire(client_id x) {
-    h.call(x, mutex_acquire, forever);
+    h.call(x, mutex_op::acquire, forever);
     EXPECT_EQ(h.status(x), acquired);
   }
 
   void release(client_id x) {
-    h.call(x, mutex_release);
+    h.call(x, mutex_op::release);
     EXPECT_TRUE(h.reply(x).has_value());
   }
 
   void wait(client_id x, const std::string& t = forever, uint64_t cond = 1) {
-    h.call(x, mutex_wait, encode(cond) + t);
+    h.call(x, mutex_op::wait, encode(cond) + t);
   }
 
   void notify(client_id x, uint32_t n, uint64_t cond = 1) {
-    h.call(x, mutex_notify, encode(cond, n));
+    h.call(x, mutex_op::notify, encode(cond, n));
   }
 
   /// What `x`'s wait answered: bit 0 notified, bit 1 owner died; -1 none.
@@ -77,7 +77,7 @@ TEST_P(condition_service_test, wait_releases_and_reacquires) {
   release(b);
   EXPECT_EQ(woken(a), 1);
   release(a); // a holds it again
-  h.call(a, mutex_release);
+  h.call(a, mutex_op::release);
   EXPECT_EQ(h.error_of(a), errc::invalid_state);
 }
 
@@ -149,7 +149,7 @@ TEST_P(condition_service_test, wait_zero_releases_and_times_out_at_once) {
 
 TEST_P(condition_service_test, waiters_queued_for_the_lock_go_first) {
   acquire(a);
-  h.call(b, mutex_acquire, forever); // queued
+  h.call(b, mutex_op::acquire, forever); // queued
   wait(a, no_wait);
   EXPECT_EQ(h.status(b), acquired);
   EXPECT_EQ(woken(a), -1);
@@ -210,24 +210,24 @@ protected:
 } // namespace
 
 TEST_F(rlock_condition_test, a_wait_restores_the_recursion_count) {
-  h.call(a, mutex_acquire, forever);
-  h.call(a, mutex_acquire, forever);
+  h.call(a, mutex_op::acquire, forever);
+  h.call(a, mutex_op::acquire, forever);
   EXPECT_EQ(h.status(a), acquired);
   EXPECT_EQ(h.status(a), acquired);
-  h.call(a, mutex_wait, encode(uint64_t{1}) + forever);
-  h.call(b, mutex_acquire, forever);
+  h.call(a, mutex_op::wait, encode(uint64_t{1}) + forever);
+  h.call(b, mutex_op::acquire, forever);
   EXPECT_EQ(h.status(b), acquired);
-  h.call(b, mutex_notify, encode(uint64_t{1}, uint32_t{1}));
-  h.call(b, mutex_release);
+  h.call(b, mutex_op::notify, encode(uint64_t{1}, uint32_t{1}));
+  h.call(b, mutex_op::release);
   h.reply(b);
   h.reply(b);
   EXPECT_EQ(h.status(a), 1);
   for (int i = 0; i < 2; ++i) {
-    h.call(a, mutex_release);
+    h.call(a, mutex_op::release);
     auto r = h.reply(a);
     EXPECT_TRUE(r && *r);
   }
-  h.call(a, mutex_release);
+  h.call(a, mutex_op::release);
   EXPECT_EQ(h.error_of(a), errc::invalid_state);
 }
 

@@ -25,7 +25,7 @@ protected:
   }
 
   void wait(client_id x, const std::string& t = forever) {
-    h.call(x, event_wait, t);
+    h.call(x, event_op::wait, t);
   }
 
   /// The flag a wait or is_set answered: 0/1, -1 without reply.
@@ -37,17 +37,17 @@ protected:
   }
 
   bool is_set() {
-    h.call(d, event_is_set);
+    h.call(d, event_op::is_set);
     return flag(d) == 1;
   }
 
   void set() {
-    h.call(d, event_set);
+    h.call(d, event_op::set);
     h.reply(d);
   }
 
   void clear() {
-    h.call(d, event_clear);
+    h.call(d, event_op::clear);
     h.reply(d);
   }
 
@@ -104,7 +104,7 @@ TEST_F(event_service_test, waits_of_a_dead_process_are_forgotten) {
   wait(b);
   h.down(a.pid);
   EXPECT_EQ(h.error_of(a), errc::invalid_argument); // nobody reads it
-  h.call(d, event_describe);
+  h.call(d, event_op::describe);
   EXPECT_EQ(decode_one<uint32_t>(**h.reply(d)), 1u);
   set();
   EXPECT_EQ(flag(b), 1);

@@ -25,11 +25,11 @@ protected:
   }
 
   void acquire(client_id x, const std::string& t = forever) {
-    h.call(x, mutex_acquire, t);
+    h.call(x, mutex_op::acquire, t);
   }
 
   void release(client_id x) {
-    h.call(x, mutex_release);
+    h.call(x, mutex_op::release);
   }
 
   harness h;
@@ -158,7 +158,7 @@ TEST_F(lock_service_test, describe_reports_owner_and_queue) {
   acquire(a);
   h.reply(a);
   acquire(b);
-  h.call(c, mutex_describe);
+  h.call(c, mutex_op::describe);
   auto r = h.reply(c);
   ASSERT_TRUE(r && *r);
   int32_t pid = 0;
@@ -182,7 +182,7 @@ TEST_F(lock_service_test, stopping_the_service_fails_its_waiters) {
 }
 
 TEST_F(lock_service_test, malformed_payloads_and_ops_are_errors) {
-  h.call(a, mutex_acquire, "x");
+  h.call(a, mutex_op::acquire, "x");
   EXPECT_EQ(h.error_of(a), errc::decoding_failed);
   h.call(a, 99);
   EXPECT_EQ(h.error_of(a), errc::invalid_argument);

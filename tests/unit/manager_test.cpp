@@ -14,8 +14,8 @@
 
 using namespace actorpool;
 using namespace actorpool::test;
-namespace dops = actorpool::detail::dict_ops;
-namespace lops = actorpool::detail::list_ops;
+using dops = actorpool::detail::dict_op;
+using lops = actorpool::detail::list_op;
 
 namespace {
 

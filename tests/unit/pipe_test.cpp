@@ -11,7 +11,7 @@
 
 using namespace actorpool;
 using namespace actorpool::test;
-namespace ops = actorpool::detail::pipe_ops;
+using ops = actorpool::detail::pipe_op;
 
 namespace {
 
@@ -141,7 +141,7 @@ TEST_F(pipe_test, poll_tells_whether_recv_would_wait) {
 
 TEST_F(pipe_test, a_timed_poll_is_false_when_nothing_comes) {
   end_user b{ts, p, second_end, 11};
-  b.start_poll(50000);
+  b.start_poll(50000000);
   EXPECT_FALSE(b.answered());
   ts.sched().trigger_timeouts();
   ts.sched().run();

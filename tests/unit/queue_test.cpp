@@ -12,13 +12,13 @@
 
 using namespace actorpool;
 using namespace actorpool::test;
-namespace ops = actorpool::detail::queue_ops;
+using ops = actorpool::detail::queue_op;
 
 namespace {
 
 constexpr int64_t forever = -1;
 constexpr int64_t no_wait = 0;
-constexpr int64_t fifty_ms = 50000;
+constexpr int64_t fifty_ms = 50000000;
 
 std::string put_payload(int x, int64_t wait = forever) {
   return encode(wait, x);
@@ -308,10 +308,13 @@ TEST_F(queue_test, malformed_calls_are_errors) {
 
 TEST(queue_wait_test, timeouts_encode_as_the_protocol_says) {
   using std::chrono::microseconds;
-  EXPECT_EQ(detail::wait_micros(true, std::nullopt), -1);
-  EXPECT_EQ(detail::wait_micros(false, microseconds{500}), 0);
-  EXPECT_EQ(detail::wait_micros(true, std::chrono::milliseconds{2}), 2000);
-  EXPECT_THROW(detail::wait_micros(true, microseconds{-1}), bad_argument);
+  EXPECT_EQ(detail::queue_timeout(true, std::nullopt), detail::wait_forever);
+  EXPECT_EQ(detail::queue_timeout(false, std::nullopt), 0);
+  EXPECT_EQ(detail::queue_timeout(false, microseconds{500}), 0);
+  EXPECT_EQ(detail::queue_timeout(true, microseconds{0}), 0);
+  EXPECT_EQ(detail::queue_timeout(true, std::chrono::milliseconds{2}), 2000000);
+  EXPECT_THROW(detail::queue_timeout(true, microseconds{-1}), bad_argument);
+  EXPECT_EQ(detail::queue_timeout(false, microseconds{-1}), 0);
 }
 
 } // namespace

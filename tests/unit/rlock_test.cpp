@@ -25,15 +25,15 @@ protected:
   }
 
   void acquire(client_id x, const std::string& t = forever) {
-    h.call(x, mutex_acquire, t);
+    h.call(x, mutex_op::acquire, t);
   }
 
   void release(client_id x) {
-    h.call(x, mutex_release);
+    h.call(x, mutex_op::release);
   }
 
   uint32_t count() {
-    h.call(d, mutex_describe);
+    h.call(d, mutex_op::describe);
     auto r = h.reply(d);
     int32_t pid = 0;
     uint64_t thread = 0;

@@ -26,15 +26,15 @@ protected:
   }
 
   void acquire(client_id x, const std::string& t = forever) {
-    h.call(x, semaphore_acquire, t);
+    h.call(x, semaphore_op::acquire, t);
   }
 
   void release(client_id x) {
-    h.call(x, semaphore_release);
+    h.call(x, semaphore_op::release);
   }
 
   int64_t value() {
-    h.call(d, semaphore_value);
+    h.call(d, semaphore_op::value);
     return decode_one<int64_t>(**h.reply(d));
   }
 

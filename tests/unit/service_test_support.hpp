@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include <caf/actor_system.hpp>
@@ -33,6 +34,21 @@ using detail::client_id;
 
 /// Concatenates the encodings of its arguments (payload building).
 using detail::encode;
+
+/// An op code as a test passes it: a service's typed op, or a raw byte (to
+/// send one the service does not know).
+struct wire_op {
+  template <class Op, class = std::enable_if_t<std::is_enum_v<Op>>>
+  constexpr wire_op(Op op) noexcept : value(static_cast<uint8_t>(op)) {
+    // nop
+  }
+
+  constexpr wire_op(uint8_t x) noexcept : value(x) {
+    // nop
+  }
+
+  uint8_t value;
+};
 
 /// What a service answered: an encoded result or an error.
 struct answer {
@@ -94,17 +110,17 @@ public:
   }
 
   /// Sends a call without running the service.
-  void post(uint8_t op, std::string payload = {}) {
+  void post(wire_op op, std::string payload = {}) {
     if (max_reply_)
-      self_->send(service_, detail::service_atom::value, pid_, thread_, op,
-                  std::move(payload), *max_reply_);
+      self_->send(service_, detail::service_atom::value, pid_, thread_,
+                  op.value, std::move(payload), *max_reply_);
     else
-      self_->send(service_, detail::service_atom::value, pid_, thread_, op,
-                  std::move(payload));
+      self_->send(service_, detail::service_atom::value, pid_, thread_,
+                  op.value, std::move(payload));
   }
 
   /// Sends a call and runs the service until it is idle.
-  void send(uint8_t op, std::string payload = {}) {
+  void send(wire_op op, std::string payload = {}) {
     post(op, std::move(payload));
     ts_.sched().run();
   }
@@ -127,10 +143,10 @@ public:
   }
 
   /// Sends a call that must be answered at once, and returns the answer.
-  answer call(uint8_t op, std::string payload = {}) {
+  answer call(wire_op op, std::string payload = {}) {
     send(op, std::move(payload));
     auto result = poll();
-    EXPECT_TRUE(result.has_value()) << "no answer to op " << int{op};
+    EXPECT_TRUE(result.has_value()) << "no answer to op " << int{op.value};
     return result ? std::move(*result) : answer{};
   }
 
@@ -183,12 +199,12 @@ public:
   }
 
   /// Sends a call without running the scheduler.
-  void post(client_id c, uint8_t op, std::string payload = {}) {
+  void post(client_id c, wire_op op, std::string payload = {}) {
     of(c).post(op, std::move(payload));
   }
 
   /// Sends a call and runs everything that follows from it.
-  void call(client_id c, uint8_t op, std::string payload = {}) {
+  void call(client_id c, wire_op op, std::string payload = {}) {
     of(c).send(op, std::move(payload));
   }
 

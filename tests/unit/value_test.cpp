@@ -42,7 +42,7 @@ protected:
   }
 
   /// Calls `op` as `x` and returns the element it answered.
-  int call_int(client_id x, uint8_t op, std::string payload) {
+  int call_int(client_id x, wire_op op, std::string payload) {
     h.call(x, op, std::move(payload));
     auto r = h.reply(x);
     EXPECT_TRUE(r && *r) << (r ? render(r->error()) : "no reply");
@@ -50,7 +50,7 @@ protected:
   }
 
   int get(uint64_t i = 0) {
-    return call_int(a, cell_get, encode(i));
+    return call_int(a, cell_op::get, encode(i));
   }
 
   harness h;
@@ -64,7 +64,7 @@ ACTORPOOL_TASK(refuse)
 TEST_F(value_service_test, get_and_set) {
   start({el(4343)});
   EXPECT_EQ(get(), 4343);
-  h.call(b, cell_set, encode(uint64_t{0}, el(24234)));
+  h.call(b, cell_op::set, encode(uint64_t{0}, el(24234)));
   EXPECT_TRUE(h.reply(b).has_value());
   EXPECT_EQ(get(), 24234);
 }
@@ -74,7 +74,7 @@ TEST_F(value_service_test, fetch_add_is_atomic_per_message) {
   int pid = 1000;
   for (int i = 0; i < 10; ++i) {
     client_id x{pid + i, 1};
-    EXPECT_EQ(call_int(x, cell_fetch_add, encode(uint64_t{0}, el(100))),
+    EXPECT_EQ(call_int(x, cell_op::fetch_add, encode(uint64_t{0}, el(100))),
               1 + 100 * i);
   }
   EXPECT_EQ(get(), 1001);
@@ -82,13 +82,13 @@ TEST_F(value_service_test, fetch_add_is_atomic_per_message) {
 
 TEST_F(value_service_test, fetch_add_wraps_around) {
   start({el(std::numeric_limits<int>::max())});
-  call_int(a, cell_fetch_add, encode(uint64_t{0}, el(1)));
+  call_int(a, cell_op::fetch_add, encode(uint64_t{0}, el(1)));
   EXPECT_EQ(get(), std::numeric_limits<int>::min());
 }
 
 TEST_F(value_service_test, update_runs_a_registered_task) {
   start({el(21)});
-  EXPECT_EQ(call_int(a, cell_update,
+  EXPECT_EQ(call_int(a, cell_op::update,
                      encode(uint64_t{0}, std::string{"double_it"})),
             42);
   EXPECT_EQ(get(), 42);
@@ -96,7 +96,7 @@ TEST_F(value_service_test, update_runs_a_registered_task) {
 
 TEST_F(value_service_test, a_throwing_update_leaves_the_value) {
   start({el(7)});
-  h.call(a, cell_update, encode(uint64_t{0}, std::string{"refuse"}));
+  h.call(a, cell_op::update, encode(uint64_t{0}, std::string{"refuse"}));
   auto r = h.reply(a);
   ASSERT_TRUE(r && !*r);
   EXPECT_EQ(static_cast<errc>(r->error().code()), errc::task_failed);
@@ -106,21 +106,21 @@ TEST_F(value_service_test, a_throwing_update_leaves_the_value) {
 
 TEST_F(value_service_test, an_unknown_update_task_is_an_error) {
   start({el(7)});
-  h.call(a, cell_update, encode(uint64_t{0}, std::string{"nope"}));
+  h.call(a, cell_op::update, encode(uint64_t{0}, std::string{"nope"}));
   EXPECT_EQ(h.error_of(a), errc::unknown_task);
 }
 
 TEST_F(value_service_test, types_without_plus_refuse_fetch_add) {
   start({encode(true)}, cell_ops_for<bool>());
-  h.call(a, cell_fetch_add, encode(uint64_t{0}, encode(true)));
+  h.call(a, cell_op::fetch_add, encode(uint64_t{0}, encode(true)));
   EXPECT_EQ(h.error_of(a), errc::invalid_argument);
 }
 
 TEST_F(value_service_test, doubles_and_strings_add) {
   start({encode(3.625)}, cell_ops_for<double>());
-  h.call(a, cell_fetch_add, encode(uint64_t{0}, encode(-4.25)));
+  h.call(a, cell_op::fetch_add, encode(uint64_t{0}, encode(-4.25)));
   EXPECT_EQ(decode_one<double>(**h.reply(a)), 3.625);
-  h.call(a, cell_get, encode(uint64_t{0}));
+  h.call(a, cell_op::get, encode(uint64_t{0}));
   EXPECT_EQ(decode_one<double>(**h.reply(a)), 3.625 - 4.25);
   auto add = cell_ops_for<std::string>()->add;
   ASSERT_NE(add, nullptr);
@@ -133,6 +133,15 @@ TEST_F(value_service_test, client_down_changes_nothing) {
   start({el(5)});
   h.down(a.pid);
   EXPECT_EQ(get(), 5);
+}
+
+TEST_F(value_service_test, unknown_ops_are_errors_whatever_their_payload) {
+  start({el(5)});
+  h.call(a, uint8_t{0});
+  EXPECT_EQ(h.error_of(a), errc::invalid_argument);
+  h.call(a, uint8_t{99}, encode(uint64_t{0}, el(1)));
+  EXPECT_EQ(h.error_of(a), errc::invalid_argument);
+  EXPECT_EQ(get(), 5); // the service still works
 }
 
 TEST(value_handle, default_and_explicit_locks) {

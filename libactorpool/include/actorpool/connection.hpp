@@ -15,16 +15,12 @@ namespace actorpool {
 
 namespace detail {
 
-/// Operations of the pipe service. Every payload starts with the u8 end
-/// (0 or 1); `send` adds the encoded item, `poll` an i64 wait (µs, -1 for
-/// no limit). Replies: `recv` = the encoded item, `poll` = bool.
-namespace pipe_ops {
-enum : service_op { send = 1, recv, poll, close };
-} // namespace pipe_ops
-
 /// A handle whose pipe service is created on first use (`duplex`: both ends
 /// send and receive; else end 0 only receives and end 1 only sends).
 lazy_service make_pipe_service(bool duplex);
+
+// The calls of a connection on its `end` (defined with the service, which
+// owns the protocol).
 
 void pipe_send_encoded(const lazy_service& svc, uint8_t end,
                        const std::string& item);

@@ -17,40 +17,39 @@ namespace actorpool {
 
 namespace detail {
 
-/// Operations of the dict service, which maps encoded keys to encoded values
-/// in insertion order. Payloads and replies: see internal/dict_service.hpp.
-namespace dict_ops {
-enum : service_op {
-  set = 1,
-  get,
-  erase,
-  contains,
-  size,
-  keys,
-  values,
-  items,
-  update,
-  clear,
-  pop,
-  setdefault,
-};
-} // namespace dict_ops
-
-/// A handle whose dict service is created on first use.
+/// A handle whose dict service (encoded keys to encoded values, in
+/// insertion order) is created on first use.
 lazy_service make_dict_service();
+
+// The calls of a dict with encoded keys and values (defined with the
+// service, which owns the protocol).
 
 void dict_store(const lazy_service& svc, const std::string& key,
                 const std::string& value);
 
-/// `dict_get` or `dict_pop`: the encoded value, or nothing.
-std::optional<std::string> dict_lookup(const lazy_service& svc, service_op op,
-                                       std::string key);
+/// The encoded value of `key`, or nothing.
+std::optional<std::string> dict_get_encoded(const lazy_service& svc,
+                                            std::string key);
 
-/// `dict_erase` or `dict_contains`.
-bool dict_test(const lazy_service& svc, service_op op, std::string key);
+/// Removes `key` and returns its encoded value, or nothing.
+std::optional<std::string> dict_pop_encoded(const lazy_service& svc,
+                                            std::string key);
 
-/// `dict_keys`, `dict_values` or `dict_items` (keys and values alternate).
-std::vector<std::string> dict_dump(const lazy_service& svc, service_op op);
+/// Removes `key`; returns whether it was there.
+bool dict_erase(const lazy_service& svc, std::string key);
+
+bool dict_contains(const lazy_service& svc, std::string key);
+
+uint64_t dict_size(const lazy_service& svc);
+
+std::vector<std::string> dict_keys_encoded(const lazy_service& svc);
+
+std::vector<std::string> dict_values_encoded(const lazy_service& svc);
+
+/// Keys and values alternately.
+std::vector<std::string> dict_items_encoded(const lazy_service& svc);
+
+void dict_clear(const lazy_service& svc);
 
 /// Stores keys and values given alternately.
 void dict_store_all(const lazy_service& svc,
@@ -109,8 +108,7 @@ public:
 
   /// The value for `key`, if any.
   std::optional<V> find(const K& key) const {
-    auto x = detail::dict_lookup(svc_, detail::dict_ops::get,
-                                 detail::encode(key));
+    auto x = detail::dict_get_encoded(svc_, detail::encode(key));
     if (!x)
       return std::nullopt;
     return detail::decode_one<V>(*x);
@@ -118,15 +116,13 @@ public:
 
   /// Removes `key`; returns whether it was there (Python: `del d[key]`).
   bool erase(const K& key) const {
-    return detail::dict_test(svc_, detail::dict_ops::erase,
-                             detail::encode(key));
+    return detail::dict_erase(svc_, detail::encode(key));
   }
 
   /// Removes `key` and returns its value; throws `std::out_of_range` when
   /// the key is missing.
   V pop(const K& key) const {
-    auto x = detail::dict_lookup(svc_, detail::dict_ops::pop,
-                                 detail::encode(key));
+    auto x = detail::dict_pop_encoded(svc_, detail::encode(key));
     if (!x)
       detail::throw_missing_key();
     return detail::decode_one<V>(*x);
@@ -140,12 +136,11 @@ public:
   }
 
   bool contains(const K& key) const {
-    return detail::dict_test(svc_, detail::dict_ops::contains,
-                             detail::encode(key));
+    return detail::dict_contains(svc_, detail::encode(key));
   }
 
   size_t size() const {
-    return static_cast<size_t>(svc_.call_as<uint64_t>(detail::dict_ops::size));
+    return static_cast<size_t>(detail::dict_size(svc_));
   }
 
   bool empty() const {
@@ -153,18 +148,16 @@ public:
   }
 
   std::vector<K> keys() const {
-    return detail::decode_each<K>(
-      detail::dict_dump(svc_, detail::dict_ops::keys));
+    return detail::decode_each<K>(detail::dict_keys_encoded(svc_));
   }
 
   std::vector<V> values() const {
-    return detail::decode_each<V>(
-      detail::dict_dump(svc_, detail::dict_ops::values));
+    return detail::decode_each<V>(detail::dict_values_encoded(svc_));
   }
 
   /// The pairs in insertion order (Python: `d.items()`, `d.copy()`).
   std::vector<std::pair<K, V>> items() const {
-    auto kvs = detail::dict_dump(svc_, detail::dict_ops::items);
+    auto kvs = detail::dict_items_encoded(svc_);
     std::vector<std::pair<K, V>> result;
     result.reserve(kvs.size() / 2);
     for (size_t i = 0; i + 1 < kvs.size(); i += 2)
@@ -191,7 +184,7 @@ public:
   }
 
   void clear() const {
-    svc_.call_as<void>(detail::dict_ops::clear);
+    detail::dict_clear(svc_);
   }
 
   const detail::lazy_service& service() const noexcept {

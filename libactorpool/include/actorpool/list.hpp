@@ -15,29 +15,34 @@ namespace actorpool {
 
 namespace detail {
 
-/// Operations of the list service (a vector of encoded items). Indexes are
-/// i64, negative ones count from the end (Python).
-namespace list_ops {
-enum : service_op { append = 1, extend, get, set, size, pop, items, clear };
-} // namespace list_ops
-
-/// A handle whose list service is created on first use.
+/// A handle whose list service (a vector of encoded items) is created on
+/// first use.
 lazy_service make_list_service();
+
+// The calls of a list with encoded items (defined with the service, which
+// owns the protocol). Negative indexes count from the end (Python).
 
 void list_append_encoded(const lazy_service& svc, std::string item);
 
 void list_extend_encoded(const lazy_service& svc,
                          const std::vector<std::string>& items);
 
-/// `list_get` or `list_pop` of `index`: the encoded item; throws
+/// The encoded item at `index`; throws `std::out_of_range` for a bad index.
+std::string list_get_encoded(const lazy_service& svc, int64_t index);
+
+/// Removes and returns the encoded item at `index`; throws
 /// `std::out_of_range` for a bad index.
-std::string list_take(const lazy_service& svc, service_op op, int64_t index);
+std::string list_pop_encoded(const lazy_service& svc, int64_t index);
 
 /// Throws `std::out_of_range` for a bad index.
 void list_set_encoded(const lazy_service& svc, int64_t index,
                       const std::string& item);
 
 std::vector<std::string> list_items_encoded(const lazy_service& svc);
+
+uint64_t list_size(const lazy_service& svc);
+
+void list_clear(const lazy_service& svc);
 
 } // namespace detail
 
@@ -74,8 +79,7 @@ public:
 
   /// Returns `l[index]`.
   T get(int64_t index) const {
-    return detail::decode_one<T>(
-      detail::list_take(svc_, detail::list_ops::get, index));
+    return detail::decode_one<T>(detail::list_get_encoded(svc_, index));
   }
 
   /// Sets `l[index] = x`.
@@ -85,12 +89,11 @@ public:
 
   /// Removes and returns `l[index]` (default: the last item).
   T pop(int64_t index = -1) const {
-    return detail::decode_one<T>(
-      detail::list_take(svc_, detail::list_ops::pop, index));
+    return detail::decode_one<T>(detail::list_pop_encoded(svc_, index));
   }
 
   size_t size() const {
-    return static_cast<size_t>(svc_.call_as<uint64_t>(detail::list_ops::size));
+    return static_cast<size_t>(detail::list_size(svc_));
   }
 
   bool empty() const {
@@ -103,7 +106,7 @@ public:
   }
 
   void clear() const {
-    svc_.call_as<void>(detail::list_ops::clear);
+    detail::list_clear(svc_);
   }
 
   const detail::lazy_service& service() const noexcept {

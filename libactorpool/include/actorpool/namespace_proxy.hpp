@@ -33,28 +33,24 @@ public:
   /// Returns attribute `name` as a `T`.
   template <class T>
   T get(const std::string& name) const {
-    auto x = detail::dict_lookup(svc_, detail::dict_ops::get,
-                                 detail::encode(name));
+    auto x = detail::dict_get_encoded(svc_, detail::encode(name));
     if (!x)
       throw_missing(name);
     return detail::decode_one<T>(*x);
   }
 
   bool contains(const std::string& name) const {
-    return detail::dict_test(svc_, detail::dict_ops::contains,
-                             detail::encode(name));
+    return detail::dict_contains(svc_, detail::encode(name));
   }
 
   /// Removes attribute `name`; returns whether it was there.
   bool erase(const std::string& name) const {
-    return detail::dict_test(svc_, detail::dict_ops::erase,
-                             detail::encode(name));
+    return detail::dict_erase(svc_, detail::encode(name));
   }
 
   /// The attribute names in the order they were first set.
   std::vector<std::string> names() const {
-    return detail::decode_each<std::string>(
-      detail::dict_dump(svc_, detail::dict_ops::keys));
+    return detail::decode_each<std::string>(detail::dict_keys_encoded(svc_));
   }
 
   const detail::lazy_service& service() const noexcept {

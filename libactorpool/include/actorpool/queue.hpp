@@ -15,30 +15,35 @@ namespace actorpool {
 
 namespace detail {
 
-/// Operations of the queue service. Payloads: `put` = i64 wait (µs, -1 for
-/// no limit, 0 for no wait) followed by the encoded item; `get` = i64 wait.
-/// Replies: `get` = the encoded item; `qsize` = u64; `empty`/`full` = bool.
-namespace queue_ops {
-enum : service_op { put = 1, get, qsize, empty, full, close, task_done, join };
-} // namespace queue_ops
-
-/// How long a blocking call may wait, in the queue protocol's encoding:
-/// -1 without limit, 0 not at all. Throws `bad_argument` for a negative
-/// timeout (Python: `ValueError`).
-int64_t wait_micros(bool block,
-                    const std::optional<std::chrono::microseconds>& timeout);
-
 /// A handle whose queue service (holding at most `maxsize` items, 0 for no
 /// limit; counting unfinished items when `joinable`) is created on first
 /// use.
 lazy_service make_queue_service(uint64_t maxsize, bool joinable);
 
-/// The calls shared by the three queue types; `put`'s payload is built here
-/// so that the templates only encode and decode items.
+/// The calls shared by the three queue types (defined with the service,
+/// which owns the protocol), so that the templates only encode and decode
+/// items. `put` and `get` wait if `block`, at most `timeout` (no limit when
+/// empty); they throw `bad_argument` for a negative timeout (Python:
+/// `ValueError`).
 void queue_put_encoded(const lazy_service& svc, const std::string& item,
-                       int64_t wait);
+                       bool block,
+                       const std::optional<std::chrono::microseconds>& timeout);
 
-std::string queue_get_encoded(const lazy_service& svc, int64_t wait);
+std::string
+queue_get_encoded(const lazy_service& svc, bool block,
+                  const std::optional<std::chrono::microseconds>& timeout);
+
+uint64_t queue_qsize(const lazy_service& svc);
+
+bool queue_empty(const lazy_service& svc);
+
+bool queue_full(const lazy_service& svc);
+
+void queue_close(const lazy_service& svc);
+
+void queue_task_done(const lazy_service& svc);
+
+void queue_join(const lazy_service& svc);
 
 } // namespace detail
 
@@ -93,8 +98,7 @@ public:
   /// first, in this thread: a value that cannot be throws `encoding_error`
   /// and the queue is left as it was (no room is taken).
   void put(const T& x, bool block = true, timeout_type timeout = {}) const {
-    auto wait = detail::wait_micros(block, timeout);
-    detail::queue_put_encoded(svc_, detail::encode_item(x), wait);
+    detail::queue_put_encoded(svc_, detail::encode_item(x), block, timeout);
   }
 
   /// `put(x, false)`.
@@ -108,8 +112,8 @@ public:
   /// closed and empty; `encoding_error` when the item does not decode as a
   /// `T`.
   T get(bool block = true, timeout_type timeout = {}) const {
-    auto wait = detail::wait_micros(block, timeout);
-    return detail::decode_item<T>(detail::queue_get_encoded(svc_, wait));
+    return detail::decode_item<T>(
+      detail::queue_get_encoded(svc_, block, timeout));
   }
 
   /// `get(false)`.
@@ -119,22 +123,21 @@ public:
 
   /// Number of items in the queue.
   size_t qsize() const {
-    return static_cast<size_t>(
-      svc_.call_as<uint64_t>(detail::queue_ops::qsize));
+    return static_cast<size_t>(detail::queue_qsize(svc_));
   }
 
   bool empty() const {
-    return svc_.call_as<bool>(detail::queue_ops::empty);
+    return detail::queue_empty(svc_);
   }
 
   /// Whether a `put` would have to wait.
   bool full() const {
-    return svc_.call_as<bool>(detail::queue_ops::full);
+    return detail::queue_full(svc_);
   }
 
   /// Closes the queue for every process (see the class comment); idempotent.
   void close() const {
-    svc_.call_as<void>(detail::queue_ops::close);
+    detail::queue_close(svc_);
   }
 
   /// The service behind the handle (used by `manager`).
@@ -175,12 +178,12 @@ public:
   /// Marks one item taken by `get` as processed; throws `state_error` when
   /// called more often than items were put.
   void task_done() const {
-    this->svc_.template call_as<void>(detail::queue_ops::task_done);
+    detail::queue_task_done(this->svc_);
   }
 
   /// Waits until every item put has been marked done.
   void join() const {
-    this->svc_.template call_as<void>(detail::queue_ops::join);
+    detail::queue_join(this->svc_);
   }
 
   template <class Inspector>

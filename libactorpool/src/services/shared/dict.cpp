@@ -15,34 +15,34 @@ namespace actorpool::detail {
 
 service_result dict_state::on_call(client_id c, uint8_t op,
                                    const std::string& payload) {
-  switch (op) {
-    case dict_ops::set:
-    case dict_ops::setdefault:
-      return store_pair(op, payload);
-    case dict_ops::get:
+  auto typed = static_cast<dict_op>(op);
+  switch (typed) {
+    case dict_op::set:
+    case dict_op::setdefault:
+      return store_pair(typed, payload);
+    case dict_op::get:
       return encode_found(find(payload));
-    case dict_ops::pop:
+    case dict_op::pop:
       return pop(c, payload);
-    case dict_ops::erase:
+    case dict_op::erase:
       return encode(erase(payload));
-    case dict_ops::contains:
+    case dict_op::contains:
       return encode(find(payload) != nullptr);
-    case dict_ops::size:
+    case dict_op::size:
       return encode(static_cast<uint64_t>(items_.size()));
-    case dict_ops::keys:
-    case dict_ops::values:
-    case dict_ops::items:
-      return encode(dump(op));
-    case dict_ops::update:
+    case dict_op::keys:
+    case dict_op::values:
+    case dict_op::items:
+      return encode(dump(typed));
+    case dict_op::update:
       update(payload);
       return encode();
-    case dict_ops::clear:
+    case dict_op::clear:
       items_.clear();
       index_.clear();
       return encode();
-    default:
-      return fail(errc::protocol_error, "unknown operation");
   }
+  return fail(errc::protocol_error, "unknown operation");
 }
 
 const std::string* dict_state::find(const std::string& key) const {
@@ -81,11 +81,11 @@ service_result dict_state::pop(client_id c, const std::string& key) {
   return out;
 }
 
-std::string dict_state::store_pair(uint8_t op, const std::string& payload) {
+std::string dict_state::store_pair(dict_op op, const std::string& payload) {
   decoder src{payload};
   auto [key, value] = take<std::string, std::string>(src);
   src.expect_end();
-  auto overwrite = op == dict_ops::set;
+  auto overwrite = op == dict_op::set;
   auto& stored = store(std::move(key), std::move(value), overwrite);
   return overwrite ? std::string{} : stored;
 }
@@ -96,12 +96,12 @@ void dict_state::update(const std::string& payload) {
     store(std::move(kvs[i]), std::move(kvs[i + 1]), true);
 }
 
-std::vector<std::string> dict_state::dump(uint8_t op) const {
+std::vector<std::string> dict_state::dump(dict_op op) const {
   std::vector<std::string> out;
   for (auto& kv : items_) {
-    if (op != dict_ops::values)
+    if (op != dict_op::values)
       out.push_back(kv.first);
-    if (op != dict_ops::keys)
+    if (op != dict_op::keys)
       out.push_back(kv.second);
   }
   return out;
@@ -119,31 +119,56 @@ lazy_service make_dict_service() {
 
 void dict_store(const lazy_service& svc, const std::string& key,
                 const std::string& value) {
-  svc.call_as<void>(dict_ops::set, key, value);
+  call_op_as<void>(svc, dict_op::set, key, value);
 }
 
-std::optional<std::string> dict_lookup(const lazy_service& svc, service_op op,
-                                       std::string key) {
-  return decode_found(svc.call(op, std::move(key)));
+std::optional<std::string> dict_get_encoded(const lazy_service& svc,
+                                            std::string key) {
+  return decode_found(call_op(svc, dict_op::get, std::move(key)));
 }
 
-bool dict_test(const lazy_service& svc, service_op op, std::string key) {
-  return decode_one<bool>(svc.call(op, std::move(key)));
+std::optional<std::string> dict_pop_encoded(const lazy_service& svc,
+                                            std::string key) {
+  return decode_found(call_op(svc, dict_op::pop, std::move(key)));
 }
 
-std::vector<std::string> dict_dump(const lazy_service& svc, service_op op) {
-  return svc.call_as<std::vector<std::string>>(op);
+bool dict_erase(const lazy_service& svc, std::string key) {
+  return decode_one<bool>(call_op(svc, dict_op::erase, std::move(key)));
+}
+
+bool dict_contains(const lazy_service& svc, std::string key) {
+  return decode_one<bool>(call_op(svc, dict_op::contains, std::move(key)));
+}
+
+uint64_t dict_size(const lazy_service& svc) {
+  return call_op_as<uint64_t>(svc, dict_op::size);
+}
+
+std::vector<std::string> dict_keys_encoded(const lazy_service& svc) {
+  return call_op_as<std::vector<std::string>>(svc, dict_op::keys);
+}
+
+std::vector<std::string> dict_values_encoded(const lazy_service& svc) {
+  return call_op_as<std::vector<std::string>>(svc, dict_op::values);
+}
+
+std::vector<std::string> dict_items_encoded(const lazy_service& svc) {
+  return call_op_as<std::vector<std::string>>(svc, dict_op::items);
+}
+
+void dict_clear(const lazy_service& svc) {
+  call_op(svc, dict_op::clear);
 }
 
 void dict_store_all(const lazy_service& svc,
                     const std::vector<std::string>& kvs) {
-  svc.call_as<void>(dict_ops::update, kvs);
+  call_op_as<void>(svc, dict_op::update, kvs);
 }
 
 std::string dict_setdefault_encoded(const lazy_service& svc,
                                     const std::string& key,
                                     const std::string& value) {
-  return svc.call(dict_ops::setdefault, encode(key, value));
+  return call_op(svc, dict_op::setdefault, encode(key, value));
 }
 
 void throw_missing_key() {

@@ -7,6 +7,8 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actorpool/detail/wire_timeout.hpp"
+
 #include "services/shared/pipe_service.hpp"
 
 namespace actorpool::detail {
@@ -21,23 +23,20 @@ lazy_service make_pipe_service(bool duplex) {
 
 void pipe_send_encoded(const lazy_service& svc, uint8_t end,
                        const std::string& item) {
-  svc.call(pipe_ops::send, encode(end) + item);
+  call_op(svc, pipe_op::send, encode(end) + item);
 }
 
 std::string pipe_recv_encoded(const lazy_service& svc, uint8_t end) {
-  return svc.call(pipe_ops::recv, encode(end));
+  return call_op(svc, pipe_op::recv, encode(end));
 }
 
 bool pipe_poll(const lazy_service& svc, uint8_t end,
                const std::optional<std::chrono::microseconds>& timeout) {
-  int64_t wait = -1;
-  if (timeout)
-    wait = std::max<int64_t>(0, timeout->count());
-  return svc.call_as<bool>(pipe_ops::poll, end, wait);
+  return call_op_as<bool>(svc, pipe_op::poll, end, wire_timeout(timeout));
 }
 
 void pipe_close(const lazy_service& svc, uint8_t end) {
-  svc.call_as<void>(pipe_ops::close, end);
+  call_op_as<void>(svc, pipe_op::close, end);
 }
 
 // -- pipe_state: the service --------------------------------------------------
@@ -57,23 +56,22 @@ service_result pipe_state::on_call(client_id c, uint8_t op,
   src.read(end);
   if (end > 1)
     return fail(errc::protocol_error, "no such end of a pipe");
-  switch (op) {
-    case pipe_ops::send:
+  switch (static_cast<pipe_op>(op)) {
+    case pipe_op::send:
       return send(end, c, rest_of(payload, src));
-    case pipe_ops::recv:
+    case pipe_op::recv:
       src.expect_end();
       return recv(end, c);
-    case pipe_ops::poll: {
+    case pipe_op::poll: {
       auto [wait] = take<int64_t>(src);
       src.expect_end();
       return poll(end, c, wait);
     }
-    case pipe_ops::close:
+    case pipe_op::close:
       close_end(end, "the other end is closed");
       return encode();
-    default:
-      return fail(errc::protocol_error, "unknown pipe operation");
   }
+  return fail(errc::protocol_error, "unknown pipe operation");
 }
 
 void pipe_state::close_end(int e, const std::string& why) {
@@ -154,7 +152,7 @@ service_result pipe_state::poll(int e, client_id c, int64_t wait) {
     return encode(true);
   if (wait == 0)
     return encode(false);
-  me.pollers.push_back(make_waiter(c, wait > 0 ? wait * 1000 : wait_forever));
+  me.pollers.push_back(make_waiter(c, wait));
   return me.pollers.back().rp;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // The service behind the two `connection`s of a `pipe` (protocol:
-// `pipe_ops` in actorpool/connection.hpp). For each end it keeps the items
+// `pipe_op`). For each end it keeps the items
 // sent to it, the calls waiting in `recv` or `poll`, whether it is closed,
 // and the processes that used it; once `client_down` has come for every one
 // of them, the end counts as closed (as a descriptor closes with the last
@@ -17,9 +17,23 @@
 #include <caf/fwd.hpp>
 
 #include "services/service_actor.hpp"
+#include "services/service_protocol.hpp"
 #include "services/service_state.hpp"
 
 namespace actorpool::detail {
+
+/// Operations (arguments -> reply; request format: services/README.md).
+/// Every call's arguments start with the uint8 end (0 or 1).
+enum class pipe_op : service_op {
+  /// uint8 end, then the encoded item (raw, not length-prefixed) -> ().
+  send = 1,
+  /// uint8 end -> the encoded item (raw).
+  recv = 2,
+  /// uint8 end, int64 timeout (`wait_forever`, 0 no wait) -> bool.
+  poll = 3,
+  /// uint8 end -> ().
+  close = 4,
+};
 
 /// One end of a pipe.
 struct pipe_end {
@@ -36,7 +50,7 @@ struct pipe_end {
   bool writable = true;
 };
 
-/// The pipe's state; methods answer calls (see `pipe_ops`).
+/// The pipe's state; methods answer calls (see `pipe_op`).
 class pipe_state : public service_state {
 public:
   static inline const char* name = "actorpool.pipe";

@@ -5,6 +5,7 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actorpool/detail/wire_timeout.hpp"
 #include "actorpool/exceptions.hpp"
 #include "services/shared/queue_service.hpp"
 
@@ -12,17 +13,15 @@ namespace actorpool::detail {
 
 // -- handle helpers -----------------------------------------------------------
 
-int64_t wait_micros(bool block,
-                    const std::optional<std::chrono::microseconds>& timeout) {
+int64_t queue_timeout(bool block,
+                      const std::optional<std::chrono::microseconds>& timeout) {
   if (!block)
     return 0;
-  if (!timeout)
-    return -1;
-  if (timeout->count() < 0)
+  if (timeout && timeout->count() < 0)
     throw bad_argument(errc::invalid_argument,
                        "actorpool::invalid_argument: 'timeout' must be a "
                        "non-negative duration");
-  return static_cast<int64_t>(timeout->count());
+  return wire_timeout(timeout);
 }
 
 lazy_service make_queue_service(uint64_t maxsize, bool joinable) {
@@ -32,40 +31,66 @@ lazy_service make_queue_service(uint64_t maxsize, bool joinable) {
     }};
 }
 
-void queue_put_encoded(const lazy_service& svc, const std::string& item,
-                       int64_t wait) {
-  svc.call(queue_ops::put, encode(wait) + item);
+void queue_put_encoded(
+  const lazy_service& svc, const std::string& item, bool block,
+  const std::optional<std::chrono::microseconds>& timeout) {
+  call_op(svc, queue_op::put, encode(queue_timeout(block, timeout)) + item);
 }
 
-std::string queue_get_encoded(const lazy_service& svc, int64_t wait) {
-  return svc.call(queue_ops::get, encode(wait));
+std::string
+queue_get_encoded(const lazy_service& svc, bool block,
+                  const std::optional<std::chrono::microseconds>& timeout) {
+  return call_op(svc, queue_op::get, encode(queue_timeout(block, timeout)));
+}
+
+uint64_t queue_qsize(const lazy_service& svc) {
+  return call_op_as<uint64_t>(svc, queue_op::qsize);
+}
+
+bool queue_empty(const lazy_service& svc) {
+  return call_op_as<bool>(svc, queue_op::empty);
+}
+
+bool queue_full(const lazy_service& svc) {
+  return call_op_as<bool>(svc, queue_op::full);
+}
+
+void queue_close(const lazy_service& svc) {
+  call_op(svc, queue_op::close);
+}
+
+void queue_task_done(const lazy_service& svc) {
+  call_op(svc, queue_op::task_done);
+}
+
+void queue_join(const lazy_service& svc) {
+  call_op(svc, queue_op::join);
 }
 
 // -- queue_state: the service -------------------------------------------------
 
 service_result queue_state::on_call(client_id c, uint8_t op,
                                     const std::string& payload) {
-  switch (op) {
-    case queue_ops::put:
+  switch (static_cast<queue_op>(op)) {
+    case queue_op::put:
       return put(c, payload);
-    case queue_ops::get:
+    case queue_op::get:
       return get(c, payload);
-    case queue_ops::qsize:
+    case queue_op::qsize:
       return encode(static_cast<uint64_t>(items_.size()));
-    case queue_ops::empty:
+    case queue_op::empty:
       return encode(items_.empty());
-    case queue_ops::full:
+    case queue_op::full:
       return encode(!has_room());
-    case queue_ops::close:
+    case queue_op::close:
       close();
       return encode();
-    case queue_ops::task_done:
+    case queue_op::task_done:
       return task_done();
-    case queue_ops::join:
+    case queue_op::join:
       return join(c);
-    default:
-      return fail(errc::protocol_error, "unknown queue operation");
   }
+  return fail(errc::protocol_error, "unknown queue operation");
 }
 
 // A waiting getter that cannot receive the item (see `check_fits`) would
@@ -88,8 +113,7 @@ void queue_state::accept(std::string item) {
 
 service_result queue_state::wait_in(std::deque<queue_waiter>& line, client_id c,
                                     int64_t wait, std::string item) {
-  line.push_back(
-    make_waiter<queue_waiter>(c, wait > 0 ? wait * 1000 : wait_forever));
+  line.push_back(make_waiter<queue_waiter>(c, wait));
   line.back().item = std::move(item);
   return line.back().rp;
 }

@@ -1,14 +1,16 @@
 #pragma once
 
 // The service behind `queue`, `joinable_queue` and `simple_queue` (protocol:
-// `queue_ops` in actorpool/queue.hpp): encoded items in FIFO order. It never
+// `queue_op`): encoded items in FIFO order. It never
 // blocks: a `get` on an empty queue, a `put` on a full one and a `join` are
 // answered later, timeouts by timer messages to itself. Stopping it (the
 // last owning handle is gone, or a manager's shutdown) fails every waiting
 // call with `end_of_file`.
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,9 +18,37 @@
 #include <caf/fwd.hpp>
 
 #include "services/service_actor.hpp"
+#include "services/service_protocol.hpp"
 #include "services/service_state.hpp"
 
 namespace actorpool::detail {
+
+/// Operations (arguments -> reply; request format: services/README.md).
+enum class queue_op : service_op {
+  /// int64 timeout (`wait_forever`, 0 no wait), then the encoded item
+  /// (raw, not length-prefixed) -> ().
+  put = 1,
+  /// int64 timeout -> the encoded item (raw).
+  get = 2,
+  /// () -> uint64.
+  qsize = 3,
+  /// () -> bool.
+  empty = 4,
+  /// () -> bool.
+  full = 5,
+  /// () -> ().
+  close = 6,
+  /// () -> ().
+  task_done = 7,
+  /// () -> () once every item put was marked done.
+  join = 8,
+};
+
+/// The timeout argument of `put` and `get`: 0 without `block`, else
+/// `wire_timeout(timeout)`. Throws `bad_argument` for a negative timeout
+/// (Python: `ValueError`).
+int64_t queue_timeout(bool block,
+                      const std::optional<std::chrono::microseconds>& timeout);
 
 /// What a queue service is made with.
 struct queue_config {
@@ -34,7 +64,7 @@ struct queue_waiter : waiter {
   std::string item;
 };
 
-/// The queue's state; methods answer calls (see `queue_ops`).
+/// The queue's state; methods answer calls (see `queue_op`).
 class queue_state : public service_state {
 public:
   static inline const char* name = "actorpool.queue";
@@ -72,7 +102,8 @@ private:
   /// An accepted item goes to the first waiting getter or to the end.
   void accept(std::string item);
 
-  /// Queues the current call in `line` for at most `wait` µs.
+  /// Queues the current call in `line` for at most `wait` ns (negative: no
+  /// limit).
   service_result wait_in(std::deque<queue_waiter>& line, client_id c,
                          int64_t wait, std::string item = {});
 

@@ -15,35 +15,35 @@ namespace actorpool::detail {
 service_result cell_state::on_call(client_id, uint8_t op,
                                    const std::string& payload) {
   decoder src{payload};
-  switch (op) {
-    case cell_get:
+  switch (static_cast<cell_op>(op)) {
+    case cell_op::get:
       return get(std::get<0>(take<uint64_t>(src)));
-    case cell_set: {
+    case cell_op::set: {
       auto [i, x] = take<uint64_t, std::string>(src);
       return set(i, x);
     }
-    case cell_size:
+    case cell_op::size:
       return encode(static_cast<uint64_t>(elements_.size()));
-    case cell_get_range: {
+    case cell_op::get_range: {
       auto [first, last] = take<uint64_t, uint64_t>(src);
       return get_range(first, last);
     }
-    case cell_set_range: {
+    case cell_op::set_range: {
       auto [first, xs] = take<uint64_t, std::vector<std::string>>(src);
       return set_range(first, xs);
     }
-    default:
-      return read_modify_write(op, src);
+    case cell_op::fetch_add:
+    case cell_op::update:
+      return read_modify_write(static_cast<cell_op>(op), src);
   }
+  return fail(errc::invalid_argument, "unknown op");
 }
 
-service_result cell_state::read_modify_write(uint8_t op, decoder& src) {
+service_result cell_state::read_modify_write(cell_op op, decoder& src) {
   auto [i, x] = take<uint64_t, std::string>(src);
-  if (op == cell_fetch_add)
+  if (op == cell_op::fetch_add)
     return fetch_add(i, x);
-  if (op == cell_update)
-    return update(i, x);
-  return fail(errc::invalid_argument, "unknown op");
+  return update(i, x);
 }
 
 service_result cell_state::get(uint64_t i) const {
@@ -132,32 +132,33 @@ cell_ref::cell_ref(std::vector<std::string> elements, const cell_ops* ops)
 }
 
 std::string cell_ref::get(uint64_t i) const {
-  return svc_.call(cell_get, encode(i));
+  return call_op(svc_, cell_op::get, encode(i));
 }
 
 void cell_ref::set(uint64_t i, std::string x) const {
-  svc_.call(cell_set, encode(i, x));
+  call_op(svc_, cell_op::set, encode(i, x));
 }
 
 uint64_t cell_ref::size() const {
-  return svc_.call_as<uint64_t>(cell_size);
+  return call_op_as<uint64_t>(svc_, cell_op::size);
 }
 
 std::vector<std::string> cell_ref::get_range(uint64_t first,
                                              uint64_t last) const {
-  return svc_.call_as<std::vector<std::string>>(cell_get_range, first, last);
+  return call_op_as<std::vector<std::string>>(svc_, cell_op::get_range, first,
+                                              last);
 }
 
 void cell_ref::set_range(uint64_t first, std::vector<std::string> xs) const {
-  svc_.call(cell_set_range, encode(first, xs));
+  call_op(svc_, cell_op::set_range, encode(first, xs));
 }
 
 std::string cell_ref::fetch_add(uint64_t i, std::string delta) const {
-  return svc_.call(cell_fetch_add, encode(i, delta));
+  return call_op(svc_, cell_op::fetch_add, encode(i, delta));
 }
 
 std::string cell_ref::update(uint64_t i, const std::string& task) const {
-  return svc_.call(cell_update, encode(i, task));
+  return call_op(svc_, cell_op::update, encode(i, task));
 }
 
 } // namespace actorpool::detail

@@ -13,27 +13,29 @@
 
 #include "actorpool/detail/shared_cell.hpp"
 #include "services/service_actor.hpp"
+#include "services/service_protocol.hpp"
 #include "services/service_state.hpp"
 
 namespace actorpool::detail {
 
-/// Operations (payload -> reply payload). Elements travel encoded.
-enum cell_op : uint8_t {
+/// Operations (arguments -> reply; request format: services/README.md).
+/// Elements travel encoded.
+enum class cell_op : service_op {
   /// uint64 index -> element.
-  cell_get = 1,
+  get = 1,
   /// uint64 index, string element -> ().
-  cell_set = 2,
+  set = 2,
   /// () -> uint64.
-  cell_size = 3,
+  size = 3,
   /// uint64 first, uint64 last -> vector<string> elements in [first, last)
   /// (clamped to the size, like a Python slice).
-  cell_get_range = 4,
+  get_range = 4,
   /// uint64 first, vector<string> elements -> () (must fit).
-  cell_set_range = 5,
+  set_range = 5,
   /// uint64 index, string delta -> the element before adding.
-  cell_fetch_add = 6,
+  fetch_add = 6,
   /// uint64 index, string task name -> the element the task returned.
-  cell_update = 7,
+  update = 7,
 };
 
 /// The cell's state; methods answer calls (see `cell_op`). Nothing waits and
@@ -56,8 +58,8 @@ private:
 
   service_result set(uint64_t i, std::string& x);
 
-  /// `cell_fetch_add` and `cell_update` (unknown ops are errors).
-  service_result read_modify_write(uint8_t op, decoder& src);
+  /// `cell_op::fetch_add` and `cell_op::update`.
+  service_result read_modify_write(cell_op op, decoder& src);
 
   service_result get_range(uint64_t first, uint64_t last) const;
 

@@ -9,11 +9,11 @@ acquirable::acquirable(lazy_service svc) noexcept : svc_(std::move(svc)) {
 }
 
 void acquirable::release() {
-  svc_.call(op_release);
+  call_op(svc_, acquire_op::release);
 }
 
 bool acquirable::acquire_ns(int64_t timeout_ns) {
-  auto st = svc_.call_as<uint8_t>(op_acquire, timeout_ns);
+  auto st = call_op_as<uint8_t>(svc_, acquire_op::acquire, timeout_ns);
   if (st == not_acquired)
     return false;
   died_.set(st == acquired_owner_died);

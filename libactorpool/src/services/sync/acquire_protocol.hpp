@@ -5,14 +5,16 @@
 
 #include <cstdint>
 
+#include "services/service_protocol.hpp"
+
 namespace actorpool::detail {
 
-/// Operations (payload -> reply payload):
-enum acquire_op : uint8_t {
-  /// int64 timeout_ns (`wait_forever`, 0 try) -> uint8 `acquire_status`.
-  op_acquire = 1,
+/// Operations (arguments -> reply; request format: services/README.md):
+enum class acquire_op : service_op {
+  /// int64 timeout (`wait_forever`, 0 try) -> uint8 `acquire_status`.
+  acquire = 1,
   /// () -> ().
-  op_release = 2,
+  release = 2,
 };
 
 /// What an `op_acquire` answers: one byte.

@@ -18,22 +18,21 @@ namespace detail {
 
 service_result barrier_state::on_call(client_id c, uint8_t op,
                                       const std::string& payload) {
-  switch (op) {
-    case barrier_wait:
+  switch (static_cast<barrier_op>(op)) {
+    case barrier_op::wait:
       return wait(c, decode_one<int64_t>(payload));
-    case barrier_reset:
+    case barrier_op::reset:
       fail_arrivals("the barrier was reset", false);
       return encode();
-    case barrier_abort:
+    case barrier_op::abort:
       fail_arrivals("the barrier was aborted", true);
       return encode();
-    case barrier_broken:
+    case barrier_op::broken:
       return encode(phase_ == phase::broken);
-    case barrier_n_waiting:
+    case barrier_op::n_waiting:
       return encode(static_cast<int32_t>(arrived_.size()));
-    default:
-      return fail(errc::invalid_argument, "unknown op");
   }
+  return fail(errc::invalid_argument, "unknown op");
 }
 
 service_result barrier_state::wait(client_id c, int64_t timeout) {
@@ -198,7 +197,8 @@ barrier::barrier(int parties, std::string action, int64_t timeout_ns)
 }
 
 int barrier::wait_ns(int64_t timeout_ns) {
-  return svc_.call_as<int32_t>(detail::barrier_wait, timeout_ns);
+  return detail::call_op_as<int32_t>(svc_, detail::barrier_op::wait,
+                                     timeout_ns);
 }
 
 int barrier::wait() {
@@ -206,19 +206,19 @@ int barrier::wait() {
 }
 
 void barrier::reset() {
-  svc_.call(detail::barrier_reset);
+  detail::call_op(svc_, detail::barrier_op::reset);
 }
 
 void barrier::abort() {
-  svc_.call(detail::barrier_abort);
+  detail::call_op(svc_, detail::barrier_op::abort);
 }
 
 bool barrier::broken() const {
-  return svc_.call_as<bool>(detail::barrier_broken);
+  return detail::call_op_as<bool>(svc_, detail::barrier_op::broken);
 }
 
 int barrier::n_waiting() const {
-  return svc_.call_as<int32_t>(detail::barrier_n_waiting);
+  return detail::call_op_as<int32_t>(svc_, detail::barrier_op::n_waiting);
 }
 
 } // namespace actorpool

@@ -13,6 +13,7 @@
 #include <caf/fwd.hpp>
 
 #include "services/service_actor.hpp"
+#include "services/service_protocol.hpp"
 #include "services/service_state.hpp"
 
 namespace actorpool::detail {
@@ -21,20 +22,19 @@ namespace actorpool::detail {
 /// or empty).
 using action_done_atom = caf::atom_constant<caf::atom("actiondone")>;
 
-/// Operations (payload -> reply payload):
-enum barrier_op : uint8_t {
-  /// int64 timeout_ns (`wait_forever`, `barrier_default_timeout`) -> int32
-  /// index
-  /// of arrival, or an `errc::broken_barrier` error.
-  barrier_wait = 1,
+/// Operations (arguments -> reply; request format: services/README.md):
+enum class barrier_op : service_op {
+  /// int64 timeout (`wait_forever`, `barrier_default_timeout`) -> int32
+  /// index of arrival, or an `errc::broken_barrier` error.
+  wait = 1,
   /// () -> ().
-  barrier_reset = 2,
+  reset = 2,
   /// () -> ().
-  barrier_abort = 3,
+  abort = 3,
   /// () -> bool.
-  barrier_broken = 4,
+  broken = 4,
   /// () -> int32.
-  barrier_n_waiting = 5,
+  n_waiting = 5,
 };
 
 /// Wait timeout meaning "the barrier's own timeout".

@@ -95,13 +95,15 @@ condition::condition(const rlock& l)
 }
 
 bool condition::wait_ns(int64_t timeout_ns) {
-  auto bits = service().call_as<uint8_t>(detail::mutex_wait, cond_, timeout_ns);
+  auto bits = detail::call_op_as<uint8_t>(service(), detail::mutex_op::wait,
+                                          cond_, timeout_ns);
   set_owner_died((bits & 2) != 0);
   return (bits & 1) != 0;
 }
 
 void condition::notify(uint32_t n) {
-  service().call(detail::mutex_notify, detail::encode(cond_, n));
+  detail::call_op(service(), detail::mutex_op::notify,
+                  detail::encode(cond_, n));
 }
 
 } // namespace actorpool

@@ -12,22 +12,21 @@ namespace detail {
 
 service_result event_state::on_call(client_id c, uint8_t op,
                                     const std::string& payload) {
-  switch (op) {
-    case event_set:
+  switch (static_cast<event_op>(op)) {
+    case event_op::set:
       set();
       return encode();
-    case event_clear:
+    case event_op::clear:
       flag_ = false;
       return encode();
-    case event_is_set:
+    case event_op::is_set:
       return encode(flag_);
-    case event_wait:
+    case event_op::wait:
       return wait(c, decode_one<int64_t>(payload));
-    case event_describe:
+    case event_op::describe:
       return encode(static_cast<uint32_t>(waiters_.size()));
-    default:
-      return fail(errc::invalid_argument, "unknown op");
   }
+  return fail(errc::invalid_argument, "unknown op");
 }
 
 service_result event_state::wait(client_id c, int64_t timeout) {
@@ -71,19 +70,19 @@ event::event()
 }
 
 void event::set() {
-  svc_.call(detail::event_set);
+  detail::call_op(svc_, detail::event_op::set);
 }
 
 void event::clear() {
-  svc_.call(detail::event_clear);
+  detail::call_op(svc_, detail::event_op::clear);
 }
 
 bool event::is_set() const {
-  return svc_.call_as<bool>(detail::event_is_set);
+  return detail::call_op_as<bool>(svc_, detail::event_op::is_set);
 }
 
 bool event::wait_ns(int64_t timeout_ns) {
-  return svc_.call_as<bool>(detail::event_wait, timeout_ns);
+  return detail::call_op_as<bool>(svc_, detail::event_op::wait, timeout_ns);
 }
 
 } // namespace actorpool

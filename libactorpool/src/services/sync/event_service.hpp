@@ -10,22 +10,23 @@
 #include <caf/fwd.hpp>
 
 #include "services/service_actor.hpp"
+#include "services/service_protocol.hpp"
 #include "services/service_state.hpp"
 
 namespace actorpool::detail {
 
-/// Operations (payload -> reply payload):
-enum event_op : uint8_t {
+/// Operations (arguments -> reply; request format: services/README.md):
+enum class event_op : service_op {
   /// () -> ().
-  event_set = 1,
+  set = 1,
   /// () -> ().
-  event_clear = 2,
+  clear = 2,
   /// () -> bool.
-  event_is_set = 3,
-  /// int64 timeout_ns (`wait_forever`) -> bool (the flag when it returns).
-  event_wait = 4,
+  is_set = 3,
+  /// int64 timeout (`wait_forever`) -> bool (the flag when it returns).
+  wait = 4,
   /// () -> uint32 waiters.
-  event_describe = 5,
+  describe = 5,
 };
 
 /// The event's state; methods answer calls (see `event_op`).

@@ -15,24 +15,23 @@ namespace detail {
 service_result mutex_state::on_call(client_id c, uint8_t op,
                                     const std::string& payload) {
   decoder src{payload};
-  switch (op) {
-    case mutex_acquire:
+  switch (static_cast<mutex_op>(op)) {
+    case mutex_op::acquire:
       return acquire(c, std::get<0>(take<int64_t>(src)));
-    case mutex_release:
+    case mutex_op::release:
       return release(c);
-    case mutex_wait: {
+    case mutex_op::wait: {
       auto [cond, timeout] = take<uint64_t, int64_t>(src);
       return wait(c, cond, timeout);
     }
-    case mutex_notify: {
+    case mutex_op::notify: {
       auto [cond, n] = take<uint64_t, uint32_t>(src);
       return notify(c, cond, n);
     }
-    case mutex_describe:
+    case mutex_op::describe:
       return describe();
-    default:
-      return fail(errc::invalid_argument, "unknown op");
   }
+  return fail(errc::invalid_argument, "unknown op");
 }
 
 service_result mutex_state::acquire(client_id c, int64_t timeout) {

@@ -19,21 +19,21 @@
 
 namespace actorpool::detail {
 
-/// Operations (payload -> reply payload):
-enum mutex_op : uint8_t {
-  /// int64 timeout_ns (`wait_forever`, 0 try) -> uint8 `acquire_status`.
-  mutex_acquire = op_acquire,
+/// Operations (arguments -> reply; request format: services/README.md):
+enum class mutex_op : service_op {
+  /// int64 timeout (`wait_forever`, 0 try) -> uint8 `acquire_status`.
+  acquire = op_code(acquire_op::acquire),
   /// () -> ().
-  mutex_release = op_release,
-  /// uint64 condition, int64 timeout_ns -> uint8: bit 0 set when notified
+  release = op_code(acquire_op::release),
+  /// uint64 condition, int64 timeout -> uint8: bit 0 set when notified
   /// (false: timed out), bit 1 set when the lock was reacquired from a
   /// process that died.
-  mutex_wait = 3,
+  wait = 3,
   /// uint64 condition, uint32 n -> ().
-  mutex_notify = 4,
+  notify = 4,
   /// () -> int32 owner pid (0: free), uint64 owner thread, uint32 count,
   /// uint32 waiting for the lock, uint32 waiting on conditions.
-  mutex_describe = 5,
+  describe = 5,
 };
 
 /// A caller waiting for the lock, or waiting on a condition.

@@ -15,19 +15,18 @@ namespace detail {
 
 service_result semaphore_state::on_call(client_id c, uint8_t op,
                                         const std::string& payload) {
-  switch (op) {
-    case semaphore_acquire:
+  switch (static_cast<semaphore_op>(op)) {
+    case semaphore_op::acquire:
       return acquire(c, decode_one<int64_t>(payload));
-    case semaphore_release:
+    case semaphore_op::release:
       return release(c);
-    case semaphore_value:
+    case semaphore_op::value:
       return encode(value_);
-    case semaphore_describe:
+    case semaphore_op::describe:
       return encode(static_cast<uint32_t>(held_.size()),
                     static_cast<uint32_t>(queue_.size()));
-    default:
-      return fail(errc::invalid_argument, "unknown op");
   }
+  return fail(errc::invalid_argument, "unknown op");
 }
 
 uint8_t semaphore_state::take(client_id c) {
@@ -111,7 +110,7 @@ semaphore::semaphore(int64_t value, bool bounded)
 }
 
 int64_t semaphore::get_value() const {
-  return service().call_as<int64_t>(detail::semaphore_value);
+  return detail::call_op_as<int64_t>(service(), detail::semaphore_op::value);
 }
 
 bounded_semaphore::bounded_semaphore(int64_t value) : semaphore(value, true) {

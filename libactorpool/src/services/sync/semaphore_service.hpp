@@ -17,16 +17,16 @@
 
 namespace actorpool::detail {
 
-/// Operations (payload -> reply payload):
-enum semaphore_op : uint8_t {
-  /// int64 timeout_ns (`wait_forever`, 0 try) -> uint8 `acquire_status`.
-  semaphore_acquire = op_acquire,
+/// Operations (arguments -> reply; request format: services/README.md):
+enum class semaphore_op : service_op {
+  /// int64 timeout (`wait_forever`, 0 try) -> uint8 `acquire_status`.
+  acquire = op_code(acquire_op::acquire),
   /// () -> ().
-  semaphore_release = op_release,
+  release = op_code(acquire_op::release),
   /// () -> int64 value.
-  semaphore_value = 3,
+  value = 3,
   /// () -> uint32 units held by processes, uint32 blocked acquirers.
-  semaphore_describe = 4,
+  describe = 4,
 };
 
 /// The semaphore's state; methods answer calls (see `semaphore_op`).
