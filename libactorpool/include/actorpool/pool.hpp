@@ -170,18 +170,18 @@ public:
   template <class F, class Range>
   imap_result<needed_result_t<F>>
   imap(F&& f, Range&& xs, size_t chunksize = 1) {
-    return detail::open_imap<needed_result_t<F>, F>(channel(), f,
-                                                    std::forward<Range>(xs),
-                                                    chunksize, true);
+    using R = needed_result_t<F>;
+    return detail::open_imap<R, F>(channel(), f, std::forward<Range>(xs),
+                                   chunksize, true);
   }
 
   /// Like `imap`, results in completion order (Python: `imap_unordered`).
   template <class F, class Range>
   imap_result<needed_result_t<F>>
   imap_unordered(F&& f, Range&& xs, size_t chunksize = 1) {
-    return detail::open_imap<needed_result_t<F>, F>(channel(), f,
-                                                    std::forward<Range>(xs),
-                                                    chunksize, false);
+    using R = needed_result_t<F>;
+    return detail::open_imap<R, F>(channel(), f, std::forward<Range>(xs),
+                                   chunksize, false);
   }
 
   // -- early termination ------------------------------------------------------
@@ -214,11 +214,9 @@ public:
   async_result<find_result<needed_result_t<F>>>
   find_first_async(F&& f, Range&& xs, Pred pred,
                    const find_options& opts = {}) {
-    return detail::open_find_first<needed_result_t<F>, F>(channel(), f,
-                                                          std::forward<Range>(
-                                                            xs),
-                                                          std::move(pred),
-                                                          opts);
+    using R = needed_result_t<F>;
+    return detail::open_find_first<R, F>(channel(), f, std::forward<Range>(xs),
+                                         std::move(pred), opts);
   }
 
   // -- producer/consumer streams ----------------------------------------------
