@@ -2,7 +2,6 @@
 
 #include <cstddef>
 #include <memory>
-#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -11,10 +10,9 @@
 
 #include "actorpool/async_result.hpp"
 #include "actorpool/call_options.hpp"
-#include "actorpool/detail/chunking.hpp"
-#include "actorpool/detail/find_state.hpp"
-#include "actorpool/detail/range_reader.hpp"
-#include "actorpool/detail/stream_state.hpp"
+#include "actorpool/detail/pool_channel.hpp"
+#include "actorpool/detail/prepared_call.hpp"
+#include "actorpool/detail/stream_openers.hpp"
 #include "actorpool/find_result.hpp"
 #include "actorpool/imap_result.hpp"
 #include "actorpool/pool_actor.hpp"
@@ -97,11 +95,7 @@ public:
   /// `apply` with per-call settings (a timeout).
   template <class F, class... Ts>
   task_result_t<F> apply(const call_options& opts, F&& f, Ts&&... xs) {
-    auto res = apply_async(opts, std::forward<F>(f), std::forward<Ts>(xs)...);
-    if constexpr (std::is_void_v<task_result_t<F>>)
-      res.get();
-    else
-      return res.get();
+    return apply_async(opts, std::forward<F>(f), std::forward<Ts>(xs)...).get();
   }
 
   /// Starts `f(xs...)` in a worker (Python: `apply_async`). The arguments
@@ -116,14 +110,8 @@ public:
   template <class F, class... Ts>
   async_result<task_result_t<F>>
   apply_async(const call_options& opts, F&& f, Ts&&... xs) {
-    using traits = detail::task_traits<F>;
-    using R = task_result_t<F>;
-    std::vector<detail::encoded_chunk> chunks;
-    chunks.emplace_back(detail::encode_call<typename traits::args_tuple>(
-      std::forward<Ts>(xs)...));
-    auto st = make_state<R>({1}, detail::single_decoder<R>());
-    submit(traits::name(f), std::move(chunks), st, opts);
-    return async_result<R>{std::move(st)};
+    return detail::submit_apply<task_result_t<F>, F>(channel(), f, opts,
+                                                     std::forward<Ts>(xs)...);
   }
 
   // -- maps -------------------------------------------------------------------
@@ -140,11 +128,7 @@ public:
   template <class F, class Range>
   map_result_t<F>
   map(const call_options& opts, F&& f, const Range& xs, size_t chunksize = 0) {
-    auto res = map_async(opts, std::forward<F>(f), xs, chunksize);
-    if constexpr (std::is_void_v<map_result_t<F>>)
-      res.get();
-    else
-      return res.get();
+    return map_async(opts, std::forward<F>(f), xs, chunksize).get();
   }
 
   /// Asynchronous `map` (Python: `map_async`); fails with the first error of
@@ -152,7 +136,7 @@ public:
   template <class F, class Range>
   async_result<map_result_t<F>>
   map_async(F&& f, const Range& xs, size_t chunksize = 0) {
-    return map_impl<false>(call_options{}, std::forward<F>(f), xs, chunksize);
+    return map_async(call_options{}, std::forward<F>(f), xs, chunksize);
   }
 
   /// `map_async` with per-call settings (a timeout per chunk).
@@ -160,24 +144,22 @@ public:
   async_result<map_result_t<F>> map_async(const call_options& opts, F&& f,
                                           const Range& xs,
                                           size_t chunksize = 0) {
-    return map_impl<false>(opts, std::forward<F>(f), xs, chunksize);
+    return detail::submit_map<map_result_t<F>, F, false>(channel(), f, xs,
+                                                         chunksize, opts);
   }
 
   /// `f(args...)` for every tuple-like item of `xs` (Python: `starmap`).
   template <class F, class Range>
   map_result_t<F> starmap(F&& f, const Range& xs, size_t chunksize = 0) {
-    auto res = starmap_async(std::forward<F>(f), xs, chunksize);
-    if constexpr (std::is_void_v<map_result_t<F>>)
-      res.get();
-    else
-      return res.get();
+    return starmap_async(std::forward<F>(f), xs, chunksize).get();
   }
 
   /// Asynchronous `starmap` (Python: `starmap_async`).
   template <class F, class Range>
   async_result<map_result_t<F>>
   starmap_async(F&& f, const Range& xs, size_t chunksize = 0) {
-    return map_impl<true>(call_options{}, std::forward<F>(f), xs, chunksize);
+    return detail::submit_map<map_result_t<F>, F, true>(channel(), f, xs,
+                                                        chunksize, {});
   }
 
   // -- lazy maps --------------------------------------------------------------
@@ -188,16 +170,18 @@ public:
   template <class F, class Range>
   imap_result<needed_result_t<F>>
   imap(F&& f, Range&& xs, size_t chunksize = 1) {
-    return imap_impl(std::forward<F>(f), std::forward<Range>(xs), chunksize,
-                     true);
+    using R = needed_result_t<F>;
+    return detail::open_imap<R, F>(channel(), f, std::forward<Range>(xs),
+                                   chunksize, true);
   }
 
   /// Like `imap`, results in completion order (Python: `imap_unordered`).
   template <class F, class Range>
   imap_result<needed_result_t<F>>
   imap_unordered(F&& f, Range&& xs, size_t chunksize = 1) {
-    return imap_impl(std::forward<F>(f), std::forward<Range>(xs), chunksize,
-                     false);
+    using R = needed_result_t<F>;
+    return detail::open_imap<R, F>(channel(), f, std::forward<Range>(xs),
+                                   chunksize, false);
   }
 
   // -- early termination ------------------------------------------------------
@@ -216,7 +200,7 @@ public:
   template <class F, class Range, class Pred>
   find_result<needed_result_t<F>>
   find_first(F&& f, Range&& xs, Pred pred, const find_options& opts = {}) {
-    if (executor()->runs_here())
+    if (channel().executor()->runs_here())
       throw state_error(errc::invalid_state,
                         "find_first inside a callback of the same pool would "
                         "wait for that callback's thread");
@@ -230,21 +214,9 @@ public:
   async_result<find_result<needed_result_t<F>>>
   find_first_async(F&& f, Range&& xs, Pred pred,
                    const find_options& opts = {}) {
-    using traits = detail::task_traits<F>;
     using R = needed_result_t<F>;
-    using reader = detail::range_reader<Range, typename traits::args_tuple,
-                                        false>;
-    auto total = detail::size_of(xs);
-    auto rd = std::make_shared<reader>(std::forward<Range>(xs),
-                                       opts.chunksize());
-    auto st = std::make_shared<detail::find_state<R, Pred>>(executor(), opts,
-                                                            total,
-                                                            std::move(pred));
-    auto out = st->out();
-    open_search(
-      traits::name(f), [rd](detail::encoded_chunk& c) { return rd->next(c); },
-      st, opts);
-    return async_result<find_result<R>>{std::move(out)};
+    return detail::open_find_first<R, F>(channel(), f, std::forward<Range>(xs),
+                                         std::move(pred), opts);
   }
 
   // -- producer/consumer streams ----------------------------------------------
@@ -271,29 +243,19 @@ public:
   /// are in flight or waiting for the consumer, so a producer faster than
   /// the workers (or the consumer) waits instead of filling memory.
   template <class F>
-  task_stream<task_result_t<F>, typename detail::task_traits<F>::args_tuple>
+  task_stream<task_result_t<F>, detail::task_args_t<F>>
   stream(F&& f, const stream_options& opts = {}) {
-    using traits = detail::task_traits<F>;
-    auto st = std::make_shared<detail::stream_state>(opts.ordered());
-    auto gate = std::make_shared<detail::push_gate>(window_of(opts.window()));
-    auto stopper = open_push(traits::name(f), st, gate, opts.task_timeout());
-    return {std::move(gate), std::move(st), std::move(stopper)};
+    return detail::open_task_stream<task_result_t<F>, F>(channel(), f, opts);
   }
 
   /// A `find_first` whose inputs come from `put` calls of producer threads
   /// (see `task_search`); `opts.window()` bounds the inputs in flight.
   template <class F, class Pred>
-  task_search<needed_result_t<F>, typename detail::task_traits<F>::args_tuple>
+  task_search<needed_result_t<F>, detail::task_args_t<F>>
   search(F&& f, Pred pred, const find_options& opts = {}) {
-    using traits = detail::task_traits<F>;
-    using R = needed_result_t<F>;
-    auto st = std::make_shared<detail::find_state<R, Pred>>(executor(), opts,
-                                                            std::nullopt,
-                                                            std::move(pred));
-    auto gate = std::make_shared<detail::push_gate>(window_of(opts.window()));
-    auto out = async_result<find_result<R>>{st->out()};
-    open_push_search(traits::name(f), st, gate, opts);
-    return {std::move(gate), std::move(out)};
+    return detail::open_task_search<needed_result_t<F>, F>(channel(), f,
+                                                           std::move(pred),
+                                                           opts);
   }
 
   // -- lifecycle --------------------------------------------------------------
@@ -326,70 +288,8 @@ public:
 private:
   struct impl;
 
-  template <class R>
-  auto make_state(std::vector<uint32_t> counts, detail::decode_fn<R> decode) {
-    if constexpr (std::is_void_v<R>)
-      return std::make_shared<detail::result_state>(counts.size(), executor());
-    else
-      return std::make_shared<detail::typed_state<R>>(std::move(counts),
-                                                      executor(), decode);
-  }
-
-  template <bool Star, class F, class Range>
-  async_result<map_result_t<F>>
-  map_impl(const call_options& opts, F&& f, const Range& xs, size_t chunksize) {
-    using traits = detail::task_traits<F>;
-    using V = map_result_t<F>;
-    auto chunks = detail::encode_map<typename traits::args_tuple,
-                                     Star>(xs, chunksize, size());
-    std::vector<uint32_t> counts;
-    for (auto& c : chunks)
-      counts.push_back(c.count);
-    auto st = make_state<V>(std::move(counts), detail::many_decoder<V>());
-    submit(traits::name(f), std::move(chunks), st, opts);
-    return async_result<V>{std::move(st)};
-  }
-
-  template <class F, class Range>
-  imap_result<needed_result_t<F>>
-  imap_impl(F&& f, Range&& xs, size_t chunksize, bool ordered) {
-    using traits = detail::task_traits<F>;
-    using reader = detail::range_reader<Range, typename traits::args_tuple,
-                                        false>;
-    auto rd = std::make_shared<reader>(std::forward<Range>(xs), chunksize);
-    auto st = std::make_shared<detail::stream_state>(ordered);
-    open_stream(
-      traits::name(f),
-      [rd](detail::encoded_chunk& out) { return rd->next(out); }, st);
-    return imap_result<needed_result_t<F>>{std::move(st)};
-  }
-
-  detail::executor_ptr executor() const;
-
-  void
-  submit(const std::string& name, std::vector<detail::encoded_chunk> chunks,
-         std::shared_ptr<detail::result_state> st, const call_options& opts);
-
-  void open_stream(const std::string& name, detail::chunk_source src,
-                   std::shared_ptr<detail::stream_state> st);
-
-  void open_search(const std::string& name, detail::chunk_source src,
-                   std::shared_ptr<detail::find_core> st,
-                   const find_options& opts);
-
-  /// The window of a push stream: `n`, or 64 inputs per worker.
-  size_t window_of(size_t n) const noexcept;
-
-  /// Opens a push stream consumed through `st`; returns its stopper.
-  std::function<void()> open_push(const std::string& name,
-                                  std::shared_ptr<detail::stream_state> st,
-                                  std::shared_ptr<detail::push_gate> gate,
-                                  std::chrono::milliseconds timeout);
-
-  void open_push_search(const std::string& name,
-                        std::shared_ptr<detail::find_core> st,
-                        std::shared_ptr<detail::push_gate> gate,
-                        const find_options& opts);
+  /// The entry points the templates above hand their work to.
+  detail::pool_channel& channel() const;
 
   std::unique_ptr<impl> impl_;
 };

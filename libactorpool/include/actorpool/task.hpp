@@ -257,6 +257,10 @@ struct task_traits<F, std::enable_if_t<is_task<std::decay_t<F>>::value>> {
   }
 };
 
+/// The argument tuple of task `F` (a stand-in if `F` cannot be a task).
+template <class F>
+using task_args_t = typename task_traits<F>::args_tuple;
+
 } // namespace detail
 
 } // namespace actorpool

@@ -24,6 +24,14 @@
 
 namespace actorpool {
 
+namespace detail {
+
+pool_channel::~pool_channel() {
+  // nop
+}
+
+} // namespace detail
+
 namespace {
 
 enum class facade_state { running, closed, terminated };
@@ -35,14 +43,81 @@ constexpr size_t stream_budget_per_worker = 512;
 /// keep the workers busy, few enough that a stop has little to drop.
 constexpr size_t search_budget_per_worker = 64;
 
+/// What the consumer of a stream gets from the pool: where its credit goes
+/// (gathered in batches of `credit_batch` by an `imap` or push stream) and
+/// what stops the stream.
+struct consumer_link {
+  std::function<void(size_t)> credit;
+  size_t credit_batch;
+  detail::stream_stopper stop;
+};
+
+void attach(detail::stream_state& st, const consumer_link& link) {
+  st.set_credit_sink(link.credit, link.credit_batch);
+}
+
+void attach(detail::find_core& st, const consumer_link& link) {
+  st.set_stopper(link.stop);
+  st.set_credit_sink(link.credit);
+}
+
+/// Tells the coordinator to stop stream `sid` (after `keep_through`).
+detail::stream_stopper stopper(caf::actor coord, uint64_t sid) {
+  return [coord, sid](std::optional<size_t> keep_through) {
+    if (keep_through)
+      caf::anon_send(coord, detail::stop_atom::value, sid,
+                     static_cast<uint64_t>(*keep_through));
+    else
+      caf::anon_send(coord, detail::stop_atom::value, sid);
+  };
+}
+
+/// The link of a stream whose input a feeder reads: credit goes to the
+/// coordinator, which then has the feeder read more.
+consumer_link pulled_link(caf::actor coord, uint64_t sid, size_t budget) {
+  auto credit = [coord, sid](size_t n) {
+    caf::anon_send(coord, detail::credit_atom::value, sid, n);
+  };
+  return {std::move(credit), budget / 8, stopper(coord, sid)};
+}
+
+/// The link of a push stream: credit makes room in `gate` for the
+/// producers, and a stop stops the gate as well.
+consumer_link pushed_link(caf::actor coord, uint64_t sid,
+                          const std::shared_ptr<detail::push_gate>& gate) {
+  std::weak_ptr<detail::push_gate> weak = gate;
+  auto credit = [weak](size_t n) {
+    if (auto g = weak.lock())
+      g->release(n);
+  };
+  auto stop = [weak, inner = stopper(coord, sid)](std::optional<size_t> keep) {
+    if (auto g = weak.lock())
+      g->stop();
+    inner(keep);
+  };
+  return {std::move(credit), std::max<size_t>(gate->window() / 4, 1),
+          std::move(stop)};
+}
+
+/// Sends what a push stream's producers put to stream `sid`.
+detail::push_gate::sender push_sender(caf::actor coord, uint64_t sid) {
+  return [coord, sid](detail::encoded_chunk&& c, bool end) {
+    std::vector<detail::encoded_chunk> chunks;
+    if (!end)
+      chunks.emplace_back(std::move(c));
+    caf::anon_send(coord, detail::input_atom::value, sid, std::move(chunks),
+                   end);
+  };
+}
+
 } // namespace
 
-struct pool::impl {
+struct pool::impl final : detail::pool_channel {
   /// Keeps the default system up while the pool exists (see runtime.hpp).
   std::shared_ptr<void> hold;
   caf::actor_system* sys = nullptr;
   caf::actor coordinator;
-  detail::executor_ptr executor;
+  detail::executor_ptr callbacks;
   size_t processes = 0;
   size_t max_frame_size = 0;
   std::atomic<facade_state> state{facade_state::running};
@@ -51,41 +126,77 @@ struct pool::impl {
   std::mutex gates_mtx;
   std::vector<std::weak_ptr<detail::push_gate>> gates;
 
-  ~impl() {
+  ~impl() override {
     if (coordinator)
       caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
   }
 
-  static uint64_t new_stream_id();
+  // -- pool_channel -----------------------------------------------------------
 
-  /// Tells the coordinator to stop stream `sid` (after `keep_through`).
-  static detail::stream_stopper stopper(caf::actor coord, uint64_t sid) {
-    return [coord, sid](std::optional<size_t> keep_through) {
-      if (keep_through)
-        caf::anon_send(coord, detail::stop_atom::value, sid,
-                       static_cast<uint64_t>(*keep_through));
-      else
-        caf::anon_send(coord, detail::stop_atom::value, sid);
-    };
+  detail::executor_ptr executor() const override {
+    return callbacks;
   }
 
-  /// Sends what a push stream's producers put to stream `sid`.
-  static detail::push_gate::sender push_sender(caf::actor coord, uint64_t sid) {
-    return [coord, sid](detail::encoded_chunk&& c, bool end) {
-      std::vector<detail::encoded_chunk> chunks;
-      if (!end)
-        chunks.emplace_back(std::move(c));
-      caf::anon_send(coord, detail::input_atom::value, sid, std::move(chunks),
-                     end);
-    };
+  size_t size() const noexcept override {
+    return processes;
   }
 
-  /// Opens stream `sid` at the coordinator, its input read by a new feeder.
-  void start_stream(uint64_t sid, const std::string& name,
-                    detail::chunk_source src, detail::stream_job_ptr job,
-                    size_t budget, std::chrono::milliseconds timeout) {
-    auto feeder = detail::spawn_feeder(*sys, coordinator, std::move(src));
-    detail::track_actor(*sys, feeder);
+  size_t window_of(size_t n) const noexcept override {
+    return n > 0 ? n : search_budget_per_worker * processes;
+  }
+
+  void submit(const std::string& name,
+              std::vector<detail::encoded_chunk> chunks,
+              std::shared_ptr<detail::result_state> st,
+              const call_options& opts) override;
+
+  std::function<void()> open_stream(const std::string& name,
+                                    detail::stream_input in,
+                                    std::shared_ptr<detail::stream_state> st,
+                                    std::chrono::milliseconds timeout) override;
+
+  void open_search(const std::string& name, detail::stream_input in,
+                   std::shared_ptr<detail::find_core> st,
+                   const find_options& opts) override;
+
+  // -- streams ----------------------------------------------------------------
+
+  /// Throws `pool_not_running` unless the pool takes new work.
+  void require_running() const {
+    if (state != facade_state::running)
+      throw pool_not_running(errc::pool_not_running, "pool not running");
+  }
+
+  /// Opens a stream of `name` over `in` consumed through `st` (a feeder
+  /// reads a pulled input `budget` chunks ahead); returns what stops it.
+  template <class State>
+  detail::stream_stopper open(const std::string& name, detail::stream_input in,
+                              std::shared_ptr<State> st, size_t budget,
+                              std::chrono::milliseconds timeout) {
+    require_running();
+    auto sid = detail::next_stream_id();
+    auto link = in.gate ? pushed_link(coordinator, sid, in.gate)
+                        : pulled_link(coordinator, sid, budget);
+    attach(*st, link);
+    start(sid, name, std::move(in), std::move(st), budget, timeout);
+    return std::move(link.stop);
+  }
+
+  /// Sends stream `sid` to the coordinator, its input read by a new feeder
+  /// or put through the gate (then the job stops the gate when it ends).
+  void start(uint64_t sid, const std::string& name, detail::stream_input in,
+             detail::stream_job_ptr job, size_t budget,
+             std::chrono::milliseconds timeout) {
+    caf::actor feeder;
+    if (in.gate) {
+      in.gate->set_sender(push_sender(coordinator, sid));
+      track(in.gate);
+      job = std::make_shared<detail::gated_stream_job>(std::move(job), in.gate);
+      budget = 0;
+    } else {
+      feeder = detail::spawn_feeder(*sys, coordinator, std::move(in.source));
+      detail::track_actor(*sys, feeder);
+    }
     caf::anon_send(coordinator, detail::stream_atom::value, sid, name, feeder,
                    std::move(job), budget, caf::timespan{timeout});
   }
@@ -102,14 +213,14 @@ struct pool::impl {
   /// Calls `fn` on every open gate, outside the lock.
   template <class F>
   void for_each_gate(F fn) {
-    std::vector<std::shared_ptr<detail::push_gate>> open;
+    std::vector<std::shared_ptr<detail::push_gate>> live;
     {
       std::lock_guard<std::mutex> guard{gates_mtx};
       for (auto& g : gates)
         if (auto p = g.lock())
-          open.emplace_back(std::move(p));
+          live.emplace_back(std::move(p));
     }
-    for (auto& g : open)
+    for (auto& g : live)
       fn(*g);
   }
 
@@ -150,10 +261,10 @@ pool::pool(caf::actor_system& sys, const pool_options& opts)
   impl_->sys = &sys;
   impl_->processes = cfg.processes;
   impl_->max_frame_size = cfg.max_frame_size;
-  impl_->executor = detail::make_callback_executor(sys, "pool of "
-                                                          + std::to_string(
-                                                            cfg.processes)
-                                                          + " workers");
+  impl_->callbacks = detail::make_callback_executor(sys, "pool of "
+                                                           + std::to_string(
+                                                             cfg.processes)
+                                                           + " workers");
   impl_->coordinator = detail::spawn_coordinator(sys, std::move(cfg));
   detail::track_actor(sys, impl_->coordinator);
   try {
@@ -220,23 +331,22 @@ caf::actor_system& pool::system() const noexcept {
   return *impl_->sys;
 }
 
-detail::executor_ptr pool::executor() const {
-  return impl_->executor;
+detail::pool_channel& pool::channel() const {
+  return *impl_;
 }
 
-void pool::submit(const std::string& name,
-                  std::vector<detail::encoded_chunk> chunks,
-                  std::shared_ptr<detail::result_state> st,
-                  const call_options& opts) {
-  if (impl_->state != facade_state::running)
-    throw pool_not_running(errc::pool_not_running, "pool not running");
+void pool::impl::submit(const std::string& name,
+                        std::vector<detail::encoded_chunk> chunks,
+                        std::shared_ptr<detail::result_state> st,
+                        const call_options& opts) {
+  require_running();
   for (auto& c : chunks)
     if (auto err = detail::check_task_size(name, c.payload.size(),
-                                           impl_->max_frame_size))
+                                           max_frame_size))
       throw_error(err);
   if (chunks.empty())
     return;
-  auto coord = impl_->coordinator;
+  auto coord = coordinator;
   std::weak_ptr<detail::job> weak = st;
   st->set_canceller([coord, weak] {
     if (auto job = weak.lock())
@@ -246,97 +356,22 @@ void pool::submit(const std::string& name,
                  detail::job_ptr{std::move(st)}, caf::timespan{opts.timeout()});
 }
 
-uint64_t pool::impl::new_stream_id() {
-  return detail::next_stream_id();
-}
-
-void pool::open_stream(const std::string& name, detail::chunk_source src,
-                       std::shared_ptr<detail::stream_state> st) {
-  if (impl_->state != facade_state::running)
-    throw pool_not_running(errc::pool_not_running, "pool not running");
-  auto sid = impl::new_stream_id();
-  auto budget = stream_budget_per_worker * impl_->processes;
-  auto coord = impl_->coordinator;
-  st->set_credit_sink(
-    [coord, sid](size_t n) {
-      caf::anon_send(coord, detail::credit_atom::value, sid, n);
-    },
-    budget / 8);
-  impl_->start_stream(sid, name, std::move(src), std::move(st), budget, {});
-}
-
-void pool::open_search(const std::string& name, detail::chunk_source src,
-                       std::shared_ptr<detail::find_core> st,
-                       const find_options& opts) {
-  if (impl_->state != facade_state::running)
-    throw pool_not_running(errc::pool_not_running, "pool not running");
-  auto sid = impl::new_stream_id();
-  auto budget = opts.window() > 0 ? opts.window()
-                                  : search_budget_per_worker * impl_->processes;
-  auto coord = impl_->coordinator;
-  st->set_stopper(impl::stopper(coord, sid));
-  st->set_credit_sink([coord, sid](size_t n) {
-    caf::anon_send(coord, detail::credit_atom::value, sid, n);
-  });
-  impl_->start_stream(sid, name, std::move(src), std::move(st), budget,
-                      opts.task_timeout());
-}
-
-size_t pool::window_of(size_t n) const noexcept {
-  return n > 0 ? n : search_budget_per_worker * impl_->processes;
-}
-
-std::function<void()> pool::open_push(const std::string& name,
-                                      std::shared_ptr<detail::stream_state> st,
-                                      std::shared_ptr<detail::push_gate> gate,
-                                      std::chrono::milliseconds timeout) {
-  if (impl_->state != facade_state::running)
-    throw pool_not_running(errc::pool_not_running, "pool not running");
-  auto sid = impl::new_stream_id();
-  auto coord = impl_->coordinator;
-  gate->set_sender(impl::push_sender(coord, sid));
-  std::weak_ptr<detail::push_gate> weak = gate;
-  st->set_credit_sink(
-    [weak](size_t n) {
-      if (auto g = weak.lock())
-        g->release(n);
-    },
-    std::max<size_t>(gate->window() / 4, 1));
-  impl_->track(gate);
-  auto job = std::make_shared<detail::gated_stream_job>(std::move(st), weak);
-  caf::anon_send(coord, detail::stream_atom::value, sid, name, caf::actor{},
-                 detail::stream_job_ptr{std::move(job)}, size_t{0},
-                 caf::timespan{timeout});
-  return [stop = impl::stopper(coord, sid)] {
+std::function<void()>
+pool::impl::open_stream(const std::string& name, detail::stream_input in,
+                        std::shared_ptr<detail::stream_state> st,
+                        std::chrono::milliseconds timeout) {
+  auto budget = stream_budget_per_worker * processes;
+  auto stop = open(name, std::move(in), std::move(st), budget, timeout);
+  return [stop] {
     stop(std::nullopt);
   };
 }
 
-void pool::open_push_search(const std::string& name,
-                            std::shared_ptr<detail::find_core> st,
-                            std::shared_ptr<detail::push_gate> gate,
-                            const find_options& opts) {
-  if (impl_->state != facade_state::running)
-    throw pool_not_running(errc::pool_not_running, "pool not running");
-  auto sid = impl::new_stream_id();
-  auto coord = impl_->coordinator;
-  gate->set_sender(impl::push_sender(coord, sid));
-  std::weak_ptr<detail::push_gate> weak = gate;
-  st->set_credit_sink([weak](size_t n) {
-    if (auto g = weak.lock())
-      g->release(n);
-  });
-  st->set_stopper(
-    [weak, stop = impl::stopper(coord, sid)](std::optional<size_t> keep) {
-      if (auto g = weak.lock())
-        g->stop();
-      stop(keep);
-    });
-  impl_->track(gate);
-  auto job = std::make_shared<detail::gated_stream_job>(std::move(st), weak);
-  caf::anon_send(coord, detail::stream_atom::value, sid, name, caf::actor{},
-                 detail::stream_job_ptr{std::move(job)}, size_t{0},
-                 caf::timespan{opts.task_timeout()});
+void pool::impl::open_search(const std::string& name, detail::stream_input in,
+                             std::shared_ptr<detail::find_core> st,
+                             const find_options& opts) {
+  open(name, std::move(in), std::move(st), window_of(opts.window()),
+       opts.task_timeout());
 }
 
 } // namespace actorpool

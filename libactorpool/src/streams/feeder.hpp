@@ -3,7 +3,7 @@
 #include <caf/fwd.hpp>
 
 #include "actorpool/detail/job.hpp"
-#include "actorpool/detail/stream_state.hpp"
+#include "actorpool/detail/stream_input.hpp"
 
 namespace actorpool::detail {
 

@@ -16,11 +16,6 @@
 
 namespace actorpool::detail {
 
-/// Produces the next chunk of a lazily read input: returns false once the
-/// input is exhausted (and `out` is empty), throws what the input throws.
-/// Runs in the stream's feeder actor, never in the consumer's thread.
-using chunk_source = std::function<bool(encoded_chunk& out)>;
-
 /// One chunk handed to the consumer of a stream.
 struct stream_chunk {
   enum class kind { values, task_error, input_error, end };
