@@ -15,6 +15,7 @@
 #include "transport/call_gate.hpp"
 #include "transport/frame.hpp"
 #include "transport/messages.hpp"
+#include "transport/worker_frames.hpp"
 
 namespace actorpool::detail {
 
@@ -31,8 +32,8 @@ struct parent_broker_state {
   std::shared_ptr<call_gate> gate;
   service_lookup find_service;
   uint64_t wid = 0;
-  bool said_hello = false;
-  int32_t pid = 0;
+  /// Decodes the worker's frames and keeps its hello's pid.
+  std::unique_ptr<worker_frames> frames;
   bool down = false;
   /// Counts the reads, to tell whether a frame cut short is still coming,
   /// and whether a check for that is pending.
@@ -84,32 +85,8 @@ void write_frame(parent_broker_actor* self, frame_kind kind, Ts&... xs) {
 
 // The child was started as a worker but cannot serve; it exits after this.
 // Its reason is what the pool reports, instead of a start timeout.
-caf::error on_refusal(parent_broker_actor* self, const frame_view& fv) {
-  std::string why;
-  if (auto err = decode_body(fv, why))
-    return err;
+void on_refusal(parent_broker_actor* self, const std::string& why) {
   hang_up(self, "it refused to serve: " + why);
-  return caf::none;
-}
-
-caf::error on_hello(parent_broker_actor* self, const frame_view& fv) {
-  auto& st = self->state;
-  hello_msg msg;
-  if (auto err = decode_body(fv, msg))
-    return err;
-  st.said_hello = true;
-  st.pid = msg.pid;
-  self->send(st.coordinator, hello_atom::value, st.wid, msg);
-  return caf::none;
-}
-
-caf::error on_results(parent_broker_actor* self, const frame_view& fv) {
-  std::vector<result_msg> results;
-  if (auto err = decode_body(fv, results))
-    return err;
-  auto& st = self->state;
-  self->send(st.coordinator, results_atom::value, st.wid, std::move(results));
-  return caf::none;
 }
 
 // The error half of a service reply: the error code and its text.
@@ -162,21 +139,19 @@ caf::error missing_service_error() {
 
 // Task code in the worker calls a service: the call is made on the worker's
 // behalf (as its pid) and the answer, whenever it comes, goes back as a frame.
-caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
-  service_call_msg msg;
-  if (auto err = decode_body(fv, msg))
-    return err;
+void on_service_call(parent_broker_actor* self, service_call_msg& msg) {
   auto service = self->state.find_service(msg.service);
   if (!service) {
     write_reply(self, msg.call_id, missing_service_error(), {});
-    return caf::none;
+    return;
   }
   auto id = msg.call_id;
   auto max_reply = max_payload_size(self->state.max_frame_size);
   auto forwarded = self->state.gate->pass([&] {
     self
-      ->request(service, caf::infinite, service_atom::value, self->state.pid,
-                msg.thread, msg.op, std::move(msg.payload), max_reply)
+      ->request(service, caf::infinite, service_atom::value,
+                self->state.frames->pid(), msg.thread, msg.op,
+                std::move(msg.payload), max_reply)
       .then(
         [self, id](std::string& result) {
           write_reply(self, id, caf::none, std::move(result));
@@ -194,28 +169,27 @@ caf::error on_service_call(parent_broker_actor* self, const frame_view& fv) {
                 make_error(errc::invalid_state,
                            std::string{"the pool let this process go"}),
                 {});
-  return caf::none;
 }
 
-// A worker speaks hello (or refusal) first, then results and service calls;
-// anything else breaks the protocol and costs the worker its connection.
-caf::error on_frame(parent_broker_actor* self, const frame_view& fv) {
-  auto& st = self->state;
-  if (!st.said_hello) {
-    if (fv.kind == frame_kind::hello)
-      return on_hello(self, fv);
-    if (fv.kind == frame_kind::refusal)
-      return on_refusal(self, fv);
-    return caf::make_error(caf::sec::unexpected_message,
-                           "first frame is not hello");
-  }
-  if (fv.kind == frame_kind::service_call)
-    return on_service_call(self, fv);
-  if (fv.kind == frame_kind::results)
-    return on_results(self, fv);
-  return caf::make_error(caf::sec::unexpected_message,
-                         "unexpected frame kind "
-                           + std::to_string(static_cast<int>(fv.kind)));
+// The coordinator hears of the worker's hello and results; its service
+// calls are made here.
+std::unique_ptr<worker_frames> make_frames(parent_broker_actor* self) {
+  worker_frames::callbacks cbs;
+  cbs.hello = [self](hello_msg& msg) {
+    auto& st = self->state;
+    self->send(st.coordinator, hello_atom::value, st.wid, msg);
+  };
+  cbs.refusal = [self](std::string& why) {
+    on_refusal(self, why);
+  };
+  cbs.results = [self](std::vector<result_msg>& results) {
+    auto& st = self->state;
+    self->send(st.coordinator, results_atom::value, st.wid, std::move(results));
+  };
+  cbs.service_call = [self](service_call_msg& msg) {
+    on_service_call(self, msg);
+  };
+  return std::make_unique<worker_frames>(std::move(cbs));
 }
 
 void on_data(parent_broker_actor* self, const caf::io::new_data_msg& msg) {
@@ -223,8 +197,8 @@ void on_data(parent_broker_actor* self, const caf::io::new_data_msg& msg) {
   if (st.down)
     return;
   auto err = st.reader.consume(msg.buf.data(), msg.buf.size(),
-                               [self](const frame_view& fv) {
-                                 return on_frame(self, fv);
+                               [&st](const frame_view& fv) {
+                                 return dispatch_frame(fv, *st.frames);
                                });
   if (err) {
     hang_up(self, "protocol violation: " + caf::to_string(err));
@@ -262,6 +236,7 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
   st.gate = std::move(gate);
   st.find_service = std::move(find);
   st.wid = wid;
+  st.frames = make_frames(self);
   st.reader = frame_reader{max_frame_size};
   st.max_frame_size = max_frame_size;
   st.fd = fd;

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -16,9 +18,15 @@ namespace actorpool::detail {
 /// waits until the reader hands over the reply with the same id.
 class call_table {
 public:
-  explicit call_table(worker_channel& out) : out_(out) {
-    // nop
-  }
+  /// Writes one `service_call` frame to the parent; an error if it cannot.
+  using writer = std::function<caf::error(service_call_msg&)>;
+
+  /// Calls go out through `write`; a call whose frame may exceed
+  /// `max_frame_size` is refused before it is written.
+  call_table(writer write, size_t max_frame_size);
+
+  /// Calls go out as frames on `out`.
+  explicit call_table(worker_channel& out);
 
   /// Blocks until the parent answers; returns the reply. A call too long for
   /// a frame throws `encoding_error` and never reaches the parent.
@@ -29,7 +37,8 @@ public:
   void complete(service_reply_msg&& reply);
 
 private:
-  worker_channel& out_;
+  writer write_;
+  size_t max_frame_size_;
   std::mutex mtx_;
   std::condition_variable cv_;
   uint64_t next_id_ = 1;
