@@ -10,8 +10,10 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 #include <gtest/gtest.h>
 
+#include "actorpool/config.hpp"
 #include "actorpool/pool.hpp"
 #include "support/leak_check.hpp"
 #include "support/test_tasks.hpp"
@@ -104,4 +106,58 @@ TEST_F(pool_actor_test, blocking_pool_in_a_user_system) {
   pool p{sys, pool_options{}.processes(2)};
   EXPECT_EQ(&p.system(), &sys);
   EXPECT_EQ(p.apply(mul, 6, 7), 42);
+}
+
+namespace {
+
+// A CAF node configured with actorpool::config, which registers the pool
+// actor's messages and the error category.
+struct node_config : config {
+  node_config() {
+    set("scheduler.max-threads", 2);
+  }
+};
+
+// Publishes a pool of `server` on loopback, asks it from `client` over
+// caf::io, then closes and joins it: the stats, or a failure.
+void use_remotely(caf::actor_system& server, caf::actor_system& client) {
+  auto p = spawn_pool(server, pool_options{}.processes(2));
+  auto port = server.middleman().publish(p, 0, "127.0.0.1");
+  ASSERT_TRUE(port) << server.render(port.error());
+  auto remote = client.middleman().remote_actor<pool_actor>("127.0.0.1", *port);
+  ASSERT_TRUE(remote) << client.render(remote.error());
+  auto y = request_value<int>(client, *remote, make_call(sqr, 12));
+  ASSERT_TRUE(y) << client.render(y.error());
+  EXPECT_EQ(*y, 144);
+  std::vector<int> xs(20);
+  std::iota(xs.begin(), xs.end(), 0);
+  auto ys = request_value<std::vector<int>>(client, *remote,
+                                            make_map_call(sqr, xs, 3));
+  ASSERT_TRUE(ys) << client.render(ys.error());
+  EXPECT_EQ(ys->at(19), 361);
+  auto failed = request_value<int>(client, *remote, make_call(raising));
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().category(), errc_category);
+  auto text = client.render(failed.error());
+  EXPECT_NE(text.find("task_failed"), std::string::npos) << text;
+  auto stats = close_and_join(client, *remote);
+  EXPECT_EQ(stats.failed, 1u);
+  server.middleman().unpublish(p, *port);
+  // A node that has handed the actor to another keeps it known by id, so
+  // the pool lives until it is stopped.
+  caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+}
+
+} // namespace
+
+// The pool's typed actor published to another CAF node (caf::io::publish,
+// remote_actor<pool_actor>): calls, maps, errors and join over loopback.
+TEST_F(pool_actor_test, a_published_pool_serves_another_node) {
+  node_config server_cfg;
+  caf::actor_system server{server_cfg};
+  {
+    node_config client_cfg;
+    caf::actor_system client{client_cfg};
+    use_remotely(server, client);
+  } // the client node first: its connection closes
 }

@@ -3,7 +3,7 @@
 
 Usage: extract_blocks.py <README.md> <output dir>
 
-A block that defines `main` is a whole program: it is written to
+A block that defines `main` (or uses `CAF_MAIN`) is a whole program: it is written to
 program_<n>.cpp as is, after program_prelude.hpp if it includes nothing
 itself (the README leaves the includes out of some programs). Any other block is a fragment of a function body: it is
 written into fragment_<n>.cpp, inside a function that has the names the
@@ -47,7 +47,7 @@ def main():
     readme, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
     for n, (line, body) in enumerate(blocks(readme.read_text()), 1):
-        if re.search(r"^int main\(", body, re.MULTILINE):
+        if re.search(r"^(int main\(|CAF_MAIN\()", body, re.MULTILINE):
             path = out / f"program_{n}.cpp"
             prelude = "" if "#include" in body else \
                 '#include "program_prelude.hpp"\n\n'

@@ -1,9 +1,8 @@
 #pragma once
 
-// What the README's programs that show no includes of their own need.
+// What the README's programs that show no includes of their own need: the
+// library, CAF, and the tasks of context.hpp.
 
-#include <actorpool/all.hpp>
+#include "context.hpp"
 
-#include <cstdio>
-#include <string>
-#include <vector>
+using namespace readme;

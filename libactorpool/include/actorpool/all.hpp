@@ -12,6 +12,7 @@
 #include "actorpool/barrier.hpp"
 #include "actorpool/call_options.hpp"
 #include "actorpool/condition.hpp"
+#include "actorpool/config.hpp"
 #include "actorpool/connection.hpp"
 #include "actorpool/cpu_count.hpp"
 #include "actorpool/dict.hpp"
