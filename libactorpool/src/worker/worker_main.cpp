@@ -70,6 +70,13 @@ void guard_against_orphaning(int fd, int parent_pid) {
   fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+// What a task prints goes out line by line even when the output is a pipe
+// or a file (stdio would hold it until the worker exits, and lose it when
+// the worker is killed). Costs one write per line printed.
+void line_buffer_output() {
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
+}
+
 } // namespace
 
 void finish_process_target(int code, int fd) {
@@ -121,6 +128,7 @@ int serve_if_worker() {
   auto parent_pid = identity.parent_pid;
   detail::become_worker(std::move(identity));
   detail::guard_against_orphaning(fd, parent_pid);
+  detail::line_buffer_output();
   return detail::run_worker(fd, detail::frame_limit);
 }
 
