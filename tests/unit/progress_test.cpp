@@ -48,3 +48,43 @@ TEST(progress_bar, draws_nothing_when_not_on_a_terminal) {
   EXPECT_EQ(std::ftell(f), 0);
   std::fclose(f);
 }
+
+TEST(progress_bar, shortens_large_numbers) {
+  EXPECT_EQ(progress_bar::short_number(0), "0");
+  EXPECT_EQ(progress_bar::short_number(9999), "9999");
+  EXPECT_EQ(progress_bar::short_number(10000), "10.0k");
+  EXPECT_EQ(progress_bar::short_number(12345), "12.3k");
+  EXPECT_EQ(progress_bar::short_number(999999), "1.00M");
+  EXPECT_EQ(progress_bar::short_number(13.8e6), "13.8M");
+  EXPECT_EQ(progress_bar::short_number(1.05e9), "1.05G");
+  EXPECT_EQ(progress_bar::short_number(250e9), "250G");
+}
+
+TEST(progress_bar, large_figures_are_short) {
+  progress_bar bar{"scan"};
+  progress p;
+  p.completed = 1'500'000;
+  p.total = 50'000'000;
+  p.rate = 13.8e6;
+  p.eta = std::chrono::duration<double>{3.5};
+  EXPECT_EQ(bar.render(p), "scan [#...................] 3% 1.50M/50.0M "
+                           "13.8M/s ETA 3.5s");
+}
+
+TEST(progress_bar, the_line_fits_the_terminal) {
+  progress_bar bar{"a long label for the work"};
+  progress p;
+  p.completed = 500;
+  p.total = 1000;
+  p.rate = 100;
+  p.eta = std::chrono::duration<double>{5};
+  for (size_t columns : {120u, 80u, 60u, 40u, 20u}) {
+    auto line = bar.render(p, columns);
+    EXPECT_LE(line.size(), columns - 1) << line;
+    EXPECT_NE(line.find("ETA 5.0s"), std::string::npos) << line;
+  }
+  // A wide terminal gets a wider bar than the default; a narrow one none.
+  auto wide = "[" + std::string(20, '#') + std::string(20, '.') + "]";
+  EXPECT_NE(bar.render(p, 120).find(wide), std::string::npos);
+  EXPECT_EQ(bar.render(p, 40).find('['), std::string::npos);
+}

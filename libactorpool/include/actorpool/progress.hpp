@@ -30,7 +30,10 @@ struct progress {
 using progress_observer = std::function<void(const progress&)>;
 
 /// A progress observer that draws one line on a terminal, redrawn in place:
-/// `label [#######.............] 35% 17500/50000 8750/s ETA 3.7s`. It draws
+/// `label [#######.............] 35% 17.5k/50.0k 8750/s ETA 3.7s`. Numbers
+/// from 10,000 up are shortened (`13.8M/s`); the line fits the terminal's
+/// width at each redraw (the bar narrows, then goes, then the label is cut),
+/// so it never wraps. It draws
 /// nothing when its stream is not a terminal (a pipe, a file, a CI log), so
 /// apps can always attach it. Copies share the stream; not thread-safe (the
 /// pool calls observers from one thread).
@@ -47,8 +50,13 @@ public:
   /// Redraws the line; ends it with a newline on the last report.
   void operator()(const progress& p) const;
 
-  /// The line `operator()` draws, without control characters (for tests).
-  std::string render(const progress& p) const;
+  /// The line `operator()` draws, without control characters (for tests),
+  /// at most `columns - 1` characters long; 0: no width limit, a bar of 20.
+  std::string render(const progress& p, size_t columns = 0) const;
+
+  /// `x` in at most five characters from 10,000 up: `12.3k`, `13.8M`,
+  /// `1.05G`; smaller numbers as integers.
+  static std::string short_number(double x);
 
 private:
   std::string label_;
