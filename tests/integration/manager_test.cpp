@@ -30,7 +30,9 @@
 #include "actorpool/exceptions.hpp"
 #include "actorpool/pool.hpp"
 #include "actorpool/process.hpp"
+#include "actorpool/value.hpp"
 #include "support/process_helpers.hpp"
+#include "support/test_tasks.hpp"
 
 using namespace actorpool;
 using namespace actorpool::test;
@@ -323,6 +325,25 @@ TEST_P(manager_test, objects_outlive_the_manager_object) {
   }
   l.append(3);
   EXPECT_EQ(l.to_vector(), (std::vector<int>{1, 2, 3}));
+}
+
+// A value CAF cannot encode is refused in the caller's thread with
+// encoding_error, like a queue item, and the shared object never hears of
+// it.
+TEST_P(manager_test, unencodable_values_are_encoding_errors) {
+  manager m;
+  auto d = m.dict<int, actorpool::test::unsendable>();
+  EXPECT_THROW(d.set(1, actorpool::test::unsendable{}), encoding_error);
+  EXPECT_EQ(d.size(), 0u);
+  auto l = m.list<actorpool::test::unsendable>();
+  EXPECT_THROW(l.append(actorpool::test::unsendable{}), encoding_error);
+  EXPECT_EQ(l.size(), 0u);
+  auto ns = m.namespace_();
+  EXPECT_THROW(ns.set("x", actorpool::test::unsendable{}), encoding_error);
+  EXPECT_FALSE(ns.contains("x"));
+  EXPECT_THROW(actorpool::value<
+                 actorpool::test::unsendable>{actorpool::test::unsendable{}},
+               encoding_error);
 }
 
 INSTANTIATE_TEST_SUITE_P(containers, manager_test, ::testing::Values(1, 2, 4),

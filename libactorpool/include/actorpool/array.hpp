@@ -8,7 +8,7 @@
 
 #include <caf/meta/type_name.hpp>
 
-#include "actorpool/detail/codec.hpp"
+#include "actorpool/detail/item_codec.hpp"
 #include "actorpool/detail/typed_cell.hpp"
 #include "actorpool/lock.hpp"
 
@@ -81,7 +81,7 @@ public:
 
   /// Elements `[first, last)`, clamped to the size (Python: `a[first:last]`).
   std::vector<T> slice(size_t first, size_t last) const {
-    return detail::decode_each<T>(this->cell_.get_range(first, last));
+    return detail::decode_items<T>(this->cell_.get_range(first, last));
   }
 
   /// Writes `xs` at `first`, in one step (Python: `a[first:first+len(xs)] =

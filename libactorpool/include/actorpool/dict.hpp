@@ -11,6 +11,7 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "actorpool/detail/item_codec.hpp"
 #include "actorpool/detail/lazy_service.hpp"
 
 namespace actorpool {
@@ -88,7 +89,7 @@ public:
 
   /// Sets `d[key] = value`.
   void set(const K& key, const V& value) const {
-    detail::dict_store(svc_, detail::encode(key), detail::encode(value));
+    detail::dict_store(svc_, detail::encode_item(key), detail::encode_item(value));
   }
 
   /// Returns `d[key]`; throws `std::out_of_range` when the key is missing
@@ -108,35 +109,35 @@ public:
 
   /// The value for `key`, if any.
   std::optional<V> find(const K& key) const {
-    auto x = detail::dict_get_encoded(svc_, detail::encode(key));
+    auto x = detail::dict_get_encoded(svc_, detail::encode_item(key));
     if (!x)
       return std::nullopt;
-    return detail::decode_one<V>(*x);
+    return detail::decode_item<V>(*x);
   }
 
   /// Removes `key`; returns whether it was there (Python: `del d[key]`).
   bool erase(const K& key) const {
-    return detail::dict_erase(svc_, detail::encode(key));
+    return detail::dict_erase(svc_, detail::encode_item(key));
   }
 
   /// Removes `key` and returns its value; throws `std::out_of_range` when
   /// the key is missing.
   V pop(const K& key) const {
-    auto x = detail::dict_pop_encoded(svc_, detail::encode(key));
+    auto x = detail::dict_pop_encoded(svc_, detail::encode_item(key));
     if (!x)
       detail::throw_missing_key();
-    return detail::decode_one<V>(*x);
+    return detail::decode_item<V>(*x);
   }
 
   /// Returns `d[key]`, setting it to `value` first when missing.
   V setdefault(const K& key, const V& value) const {
-    return detail::decode_one<V>(
-      detail::dict_setdefault_encoded(svc_, detail::encode(key),
-                                      detail::encode(value)));
+    return detail::decode_item<V>(
+      detail::dict_setdefault_encoded(svc_, detail::encode_item(key),
+                                      detail::encode_item(value)));
   }
 
   bool contains(const K& key) const {
-    return detail::dict_contains(svc_, detail::encode(key));
+    return detail::dict_contains(svc_, detail::encode_item(key));
   }
 
   size_t size() const {
@@ -148,11 +149,11 @@ public:
   }
 
   std::vector<K> keys() const {
-    return detail::decode_each<K>(detail::dict_keys_encoded(svc_));
+    return detail::decode_items<K>(detail::dict_keys_encoded(svc_));
   }
 
   std::vector<V> values() const {
-    return detail::decode_each<V>(detail::dict_values_encoded(svc_));
+    return detail::decode_items<V>(detail::dict_values_encoded(svc_));
   }
 
   /// The pairs in insertion order (Python: `d.items()`, `d.copy()`).
@@ -161,8 +162,8 @@ public:
     std::vector<std::pair<K, V>> result;
     result.reserve(kvs.size() / 2);
     for (size_t i = 0; i + 1 < kvs.size(); i += 2)
-      result.emplace_back(detail::decode_one<K>(kvs[i]),
-                          detail::decode_one<V>(kvs[i + 1]));
+      result.emplace_back(detail::decode_item<K>(kvs[i]),
+                          detail::decode_item<V>(kvs[i + 1]));
     return result;
   }
 
@@ -177,8 +178,8 @@ public:
   void update(const Range& kvs) const {
     std::vector<std::string> encoded;
     for (auto& kv : kvs) {
-      encoded.push_back(detail::encode(kv.first));
-      encoded.push_back(detail::encode(kv.second));
+      encoded.push_back(detail::encode_item(kv.first));
+      encoded.push_back(detail::encode_item(kv.second));
     }
     detail::dict_store_all(svc_, encoded);
   }

@@ -9,6 +9,7 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "actorpool/detail/item_codec.hpp"
 #include "actorpool/detail/lazy_service.hpp"
 
 namespace actorpool {
@@ -68,7 +69,7 @@ public:
   }
 
   void append(const T& x) const {
-    detail::list_append_encoded(svc_, detail::encode(x));
+    detail::list_append_encoded(svc_, detail::encode_item(x));
   }
 
   /// Appends every element of `xs` in one call.
@@ -79,17 +80,17 @@ public:
 
   /// Returns `l[index]`.
   T get(int64_t index) const {
-    return detail::decode_one<T>(detail::list_get_encoded(svc_, index));
+    return detail::decode_item<T>(detail::list_get_encoded(svc_, index));
   }
 
   /// Sets `l[index] = x`.
   void set(int64_t index, const T& x) const {
-    detail::list_set_encoded(svc_, index, detail::encode(x));
+    detail::list_set_encoded(svc_, index, detail::encode_item(x));
   }
 
   /// Removes and returns `l[index]` (default: the last item).
   T pop(int64_t index = -1) const {
-    return detail::decode_one<T>(detail::list_pop_encoded(svc_, index));
+    return detail::decode_item<T>(detail::list_pop_encoded(svc_, index));
   }
 
   size_t size() const {
@@ -102,7 +103,7 @@ public:
 
   /// A copy of the items (Python: `l[:]`).
   std::vector<T> to_vector() const {
-    return detail::decode_each<T>(detail::list_items_encoded(svc_));
+    return detail::decode_items<T>(detail::list_items_encoded(svc_));
   }
 
   void clear() const {

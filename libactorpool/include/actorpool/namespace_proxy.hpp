@@ -6,6 +6,7 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "actorpool/detail/item_codec.hpp"
 #include "actorpool/dict.hpp"
 
 namespace actorpool {
@@ -27,30 +28,30 @@ public:
   /// Sets attribute `name` to `x`.
   template <class T>
   void set(const std::string& name, const T& x) const {
-    detail::dict_store(svc_, detail::encode(name), detail::encode(x));
+    detail::dict_store(svc_, detail::encode_item(name), detail::encode_item(x));
   }
 
   /// Returns attribute `name` as a `T`.
   template <class T>
   T get(const std::string& name) const {
-    auto x = detail::dict_get_encoded(svc_, detail::encode(name));
+    auto x = detail::dict_get_encoded(svc_, detail::encode_item(name));
     if (!x)
       throw_missing(name);
-    return detail::decode_one<T>(*x);
+    return detail::decode_item<T>(*x);
   }
 
   bool contains(const std::string& name) const {
-    return detail::dict_contains(svc_, detail::encode(name));
+    return detail::dict_contains(svc_, detail::encode_item(name));
   }
 
   /// Removes attribute `name`; returns whether it was there.
   bool erase(const std::string& name) const {
-    return detail::dict_erase(svc_, detail::encode(name));
+    return detail::dict_erase(svc_, detail::encode_item(name));
   }
 
   /// The attribute names in the order they were first set.
   std::vector<std::string> names() const {
-    return detail::decode_each<std::string>(detail::dict_keys_encoded(svc_));
+    return detail::decode_items<std::string>(detail::dict_keys_encoded(svc_));
   }
 
   const detail::lazy_service& service() const noexcept {

@@ -4,7 +4,7 @@
 
 #include <caf/meta/type_name.hpp>
 
-#include "actorpool/detail/codec.hpp"
+#include "actorpool/detail/item_codec.hpp"
 #include "actorpool/detail/typed_cell.hpp"
 #include "actorpool/lock.hpp"
 
@@ -48,7 +48,7 @@ public:
 
   /// A value `x` whose `get_lock()` is `l` (Python: `Value(t, x, lock=l)`).
   value(T x, lock l)
-    : detail::typed_cell<T>({detail::encode(x)}, std::move(l)) {
+    : detail::typed_cell<T>({detail::encode_item(x)}, std::move(l)) {
     // nop
   }
 

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "actorpool/detail/codec.hpp"
 #include "actorpool/exceptions.hpp"
@@ -34,6 +35,12 @@ std::string encode_item(const T& x) {
 template <class T>
 T decode_item(const std::string& buf) {
   return translate_codec_errors([&] { return decode_one<T>(buf); });
+}
+
+/// `decode_item` of each of `bufs`.
+template <class T>
+std::vector<T> decode_items(const std::vector<std::string>& bufs) {
+  return translate_codec_errors([&] { return decode_each<T>(bufs); });
 }
 
 } // namespace actorpool::detail

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "actorpool/detail/codec.hpp"
+#include "actorpool/detail/item_codec.hpp"
 #include "actorpool/detail/shared_cell.hpp"
 #include "actorpool/lock.hpp"
 
@@ -40,21 +40,21 @@ protected:
   }
 
   T get_at(uint64_t i) const {
-    return decode_one<T>(cell_.get(i));
+    return decode_item<T>(cell_.get(i));
   }
 
   void set_at(uint64_t i, const T& x) const {
-    cell_.set(i, encode(x));
+    cell_.set(i, encode_item(x));
   }
 
   T fetch_add_at(uint64_t i, const T& delta) const {
     static_assert(is_addable<T>::value, "fetch_add needs T + T");
-    return decode_one<T>(cell_.fetch_add(i, encode(delta)));
+    return decode_item<T>(cell_.fetch_add(i, encode_item(delta)));
   }
 
   template <class F>
   T update_at(uint64_t i, const F& f) const {
-    return decode_one<T>(cell_.update(i, update_task_name<T>(f)));
+    return decode_item<T>(cell_.update(i, update_task_name<T>(f)));
   }
 
   cell_ref cell_;
