@@ -11,9 +11,9 @@
 
 #include "actorpool/pool_actor.hpp"
 #include "base/atoms.hpp"
+#include "coordinator/actor_env.hpp"
 #include "coordinator/coordinator_actor.hpp"
 #include "coordinator/message_types.hpp"
-#include "coordinator/process_env.hpp"
 
 namespace actorpool::detail {
 
@@ -164,7 +164,7 @@ caf::message_handler facade_handlers(coordinator_actor* self) {
 }
 
 caf::behavior coordinator(coordinator_actor* self, pool_config cfg) {
-  self->state.env = std::make_unique<process_env>(self);
+  self->state.env = std::make_unique<actor_env>(self);
   self->state.link = std::make_unique<process_link>(self, cfg.max_frame_size,
                                                     cfg.kill_grace);
   self->state.core = std::make_unique<coordinator_core>(std::move(cfg),

@@ -36,7 +36,8 @@ struct pool_config {
   /// Resubmissions of a chunk whose worker died before failing it.
   unsigned max_retries = 2;
   std::chrono::milliseconds start_timeout{10000};
-  /// Time a terminated worker gets between SIGTERM and SIGKILL.
+  /// The workers' linger: the time a terminated worker gets between SIGTERM
+  /// and SIGKILL, and one whose connection closed before SIGKILL.
   std::chrono::milliseconds kill_grace{1000};
   /// Time a cancelled task may keep running before its worker is killed.
   std::chrono::milliseconds cancel_grace{100};

@@ -1,4 +1,4 @@
-#include "coordinator/process_env.hpp"
+#include "coordinator/actor_env.hpp"
 
 #include <caf/event_based_actor.hpp>
 
@@ -6,21 +6,21 @@
 
 namespace actorpool::detail {
 
-process_env::process_env(caf::event_based_actor* self) : self_(self) {
+actor_env::actor_env(caf::event_based_actor* self) : self_(self) {
   // nop
 }
 
-void process_env::schedule(std::chrono::milliseconds delay, timer_kind kind,
-                           uint64_t wid) {
+void actor_env::schedule(std::chrono::milliseconds delay, timer_kind kind,
+                         uint64_t wid) {
   self_->delayed_send(self_, delay, timer_atom::value,
                       static_cast<uint8_t>(kind), wid);
 }
 
-void process_env::pull_input(const caf::actor& feeder, uint64_t sid, size_t n) {
+void actor_env::pull_input(const caf::actor& feeder, uint64_t sid, size_t n) {
   self_->send(feeder, pull_atom::value, sid, n);
 }
 
-void process_env::stop_feeder(const caf::actor& feeder) {
+void actor_env::stop_feeder(const caf::actor& feeder) {
   if (feeder)
     self_->send_exit(feeder, caf::exit_reason::user_shutdown);
 }

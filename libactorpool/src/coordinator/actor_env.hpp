@@ -10,9 +10,9 @@ namespace actorpool::detail {
 /// The coordinator's environment inside its actor: timers are delayed
 /// messages to the coordinator itself, feeders are actors. (Its workers are
 /// a `process_link`.)
-class process_env : public coordinator_env {
+class actor_env : public coordinator_env {
 public:
-  explicit process_env(caf::event_based_actor* self);
+  explicit actor_env(caf::event_based_actor* self);
 
   void schedule(std::chrono::milliseconds delay, timer_kind kind,
                 uint64_t wid) override;
