@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include "actorpool/event.hpp"
 #include "actorpool/exceptions.hpp"
 #include "actorpool/value.hpp"
 #include "support/leak_check.hpp"
@@ -104,6 +105,14 @@ void sleep_forever() {
     pause();
 }
 
+// Ignores SIGTERM, says so, and sleeps.
+void sleep_ignoring_sigterm(event ready) {
+  signal(SIGTERM, SIG_IGN);
+  ready.set();
+  for (;;)
+    pause();
+}
+
 void throws_runtime_error() {
   throw std::runtime_error("target failed");
 }
@@ -166,6 +175,7 @@ ACTORPOOL_TASK(use_grandparents_value)
 ACTORPOOL_TASK(start_grandchild_using)
 ACTORPOOL_TASK(exits_with)
 ACTORPOOL_TASK(sleep_forever)
+ACTORPOOL_TASK(sleep_ignoring_sigterm)
 ACTORPOOL_TASK(throws_runtime_error)
 ACTORPOOL_TASK(recurse)
 ACTORPOOL_TASK(start_daemon_grandchild)
@@ -263,6 +273,21 @@ TEST_F(process_test, terminate) {
 
 TEST_F(process_test, kill) {
   EXPECT_EQ(kill_process([](process& p) { p.kill(); }), -SIGKILL);
+}
+
+// A running daemon whose object goes away gets SIGTERM, and SIGKILL a second
+// later if it ignores that: the destructor returns with the child gone.
+TEST_F(process_test, daemon_ignoring_sigterm_is_killed_with_its_object) {
+  event ready;
+  int pid = 0;
+  {
+    process p{sleep_ignoring_sigterm, ready};
+    p.daemon(true).start();
+    pid = *p.pid();
+    ASSERT_TRUE(ready.wait(10s));
+  }
+  EXPECT_FALSE(process_runs(pid));
+  EXPECT_FALSE(listed(pid));
 }
 
 // Python: by default a process object takes the daemon flag of the process

@@ -50,10 +50,10 @@ TEST(coordinator_cancel, a_cancelled_task_that_returns_frees_its_worker) {
   ASSERT_EQ(job->failed.size(), 1u);
   EXPECT_EQ(code_of(job->failed[0].second), errc::cancelled);
   EXPECT_EQ(h.env.sent_to(1), (std::vector<uint64_t>{1, 2}));
-  EXPECT_TRUE(h.env.signals.empty());
+  EXPECT_TRUE(h.env.kills.empty());
   h.env.advance(200ms);
   h.core.on_timer(timer_kind::cancel_grace, 1);
-  EXPECT_TRUE(h.env.signals.empty()); // its grace ended with it
+  EXPECT_TRUE(h.env.kills.empty()); // its grace ended with it
   EXPECT_TRUE(other->failed.empty());
 }
 
@@ -66,7 +66,7 @@ TEST(coordinator_cancel, a_task_dropped_before_it_started_ends_cancelled) {
   h.ok(1, 1);
   ASSERT_EQ(job->failed.size(), 2u);
   EXPECT_TRUE(job->delivered.empty());
-  EXPECT_TRUE(h.env.signals.empty());
+  EXPECT_TRUE(h.env.kills.empty());
   EXPECT_EQ(h.core.stats().in_flight, 0u);
 }
 
@@ -81,12 +81,12 @@ TEST(coordinator_cancel, a_task_running_past_the_grace_period_is_killed) {
   h.core.cancel(job);
   h.env.advance(60ms);
   h.core.on_timer(timer_kind::cancel_grace, 1);
-  EXPECT_TRUE(h.env.signals.empty()); // too early: the timer is set again
+  EXPECT_TRUE(h.env.kills.empty()); // too early: the timer is set again
   EXPECT_EQ(h.env.timers.back().kind, timer_kind::cancel_grace);
   EXPECT_EQ(h.env.timers.back().delay, 40ms);
   h.env.advance(40ms);
   h.core.on_timer(timer_kind::cancel_grace, 1);
-  EXPECT_TRUE(has_signal(h.env, h.pid(1), SIGKILL));
+  EXPECT_TRUE(h.env.killed(1));
   EXPECT_EQ(h.env.started, (std::vector<uint64_t>{1, 2})); // replacement
   ASSERT_EQ(job->failed.size(), 1u);
   EXPECT_TRUE(innocent->failed.empty());
@@ -126,8 +126,8 @@ TEST(coordinator_timeout, only_the_guilty_worker_is_killed) {
   h.core.on_timer(timer_kind::deadline, 1);
   ASSERT_EQ(slow->failed.size(), 1u);
   EXPECT_EQ(code_of(slow->failed[0].second), errc::timeout);
-  EXPECT_TRUE(has_signal(h.env, h.pid(1), SIGKILL));
-  EXPECT_FALSE(has_signal(h.env, h.pid(2), SIGKILL));
+  EXPECT_TRUE(h.env.killed(1));
+  EXPECT_FALSE(h.env.killed(2));
   EXPECT_TRUE(other->failed.empty());
   EXPECT_EQ(h.core.stats().timed_out, 1u);
   h.ok(2, 2);
@@ -144,11 +144,11 @@ TEST(coordinator_timeout, the_clock_starts_when_the_task_reaches_the_front) {
   h.ok(1, 1); // the second chunk starts now
   h.env.advance(40ms);
   h.core.on_timer(timer_kind::deadline, 1); // the first chunk's timer
-  EXPECT_TRUE(h.env.signals.empty());
+  EXPECT_TRUE(h.env.kills.empty());
   EXPECT_EQ(h.env.timers.back().delay, 10ms);
   h.env.advance(10ms);
   h.core.on_timer(timer_kind::deadline, 1);
-  EXPECT_TRUE(has_signal(h.env, h.pid(1), SIGKILL));
+  EXPECT_TRUE(h.env.killed(1));
   ASSERT_EQ(job->failed.size(), 1u);
   EXPECT_EQ(job->failed[0].first, 1u);
 }
@@ -161,7 +161,7 @@ TEST(coordinator_timeout, a_task_within_its_timeout_is_left_alone) {
   h.ok(1, 1);
   h.env.advance(30ms);
   h.core.on_timer(timer_kind::deadline, 1);
-  EXPECT_TRUE(h.env.signals.empty());
+  EXPECT_TRUE(h.env.kills.empty());
   EXPECT_EQ(job->delivered.size(), 1u);
 }
 
@@ -292,7 +292,7 @@ TEST(coordinator_memory, a_worker_over_the_limit_is_recycled_between_tasks) {
   harness h{cfg};
   h.start_ready();
   auto job = h.submit(3);
-  h.env.rss[h.pid(1)] = 150;
+  h.env.rss[1] = 150;
   h.ok(1, 1); // over the limit: no new work for worker 1
   EXPECT_EQ(h.env.started, (std::vector<uint64_t>{1, 2})); // replacement
   EXPECT_EQ(h.env.sent_to(1), (std::vector<uint64_t>{1, 2}));
@@ -310,9 +310,9 @@ TEST(coordinator_memory, memory_is_looked_at_every_10_ms_at_most) {
   harness h{cfg};
   h.start_ready();
   h.submit(3);
-  h.env.rss[h.pid(1)] = 50;
+  h.env.rss[1] = 50;
   h.ok(1, 1);
-  h.env.rss[h.pid(1)] = 150;
+  h.env.rss[1] = 150;
   h.ok(1, 2); // same instant: not looked at again
   EXPECT_EQ(h.core.stats().workers_recycled, 0u);
   h.env.advance(10ms);
@@ -324,7 +324,7 @@ TEST(coordinator_memory, no_limit_means_no_look) {
   harness h{config(1, 1)};
   h.start_ready();
   h.submit(1);
-  h.env.rss[h.pid(1)] = size_t{1} << 40;
+  h.env.rss[1] = size_t{1} << 40;
   h.ok(1, 1);
   EXPECT_EQ(h.core.stats().workers_recycled, 0u);
 }
@@ -420,7 +420,7 @@ TEST(coordinator_cancel, a_stubborn_task_behind_unreported_results_is_killed) {
   h.core.cancel(stuck);
   h.env.advance(100ms);
   h.core.on_timer(timer_kind::cancel_grace, 1);
-  EXPECT_TRUE(has_signal(h.env, h.pid(1), SIGKILL));
+  EXPECT_TRUE(h.env.killed(1));
   EXPECT_TRUE(done->failed.empty()); // it runs again elsewhere
   h.hello(2);
   EXPECT_EQ(h.env.sent_to(2), (std::vector<uint64_t>{1}));

@@ -324,7 +324,7 @@ TEST(coordinator_core, hello_with_wrong_version_kills_worker) {
   h.submit(1);
   h.core.on_hello(1, hello_msg{actorpool::detail::protocol_version + 1, 100});
   EXPECT_EQ(h.env.disconnects, (std::vector<uint64_t>{1}));
-  EXPECT_TRUE(has_signal(h.env, 100, SIGKILL));
+  EXPECT_TRUE(h.env.killed(1));
   EXPECT_TRUE(h.env.batches.empty());
 }
 
@@ -334,7 +334,7 @@ TEST(coordinator_core, hello_with_wrong_pid_kills_worker) {
   h.submit(1);
   h.core.on_hello(1, hello_msg{actorpool::detail::protocol_version, 555});
   EXPECT_EQ(h.env.disconnects, (std::vector<uint64_t>{1}));
-  EXPECT_TRUE(has_signal(h.env, 100, SIGKILL));
+  EXPECT_TRUE(h.env.killed(1));
   EXPECT_TRUE(h.env.batches.empty());
 }
 
@@ -355,7 +355,7 @@ TEST(coordinator_core, start_timeout_kills_silent_worker) {
   h.core.start();
   h.core.on_timer(timer_kind::start_timeout, 1);
   EXPECT_EQ(h.env.disconnects, (std::vector<uint64_t>{1}));
-  EXPECT_TRUE(has_signal(h.env, 100, SIGKILL));
+  EXPECT_TRUE(h.env.killed(1));
 }
 
 TEST(coordinator_core, start_timeout_after_hello_is_ignored) {
@@ -363,7 +363,7 @@ TEST(coordinator_core, start_timeout_after_hello_is_ignored) {
   h.start_ready();
   h.core.on_timer(timer_kind::start_timeout, 1);
   EXPECT_TRUE(h.env.disconnects.empty());
-  EXPECT_TRUE(h.env.signals.empty());
+  EXPECT_TRUE(h.env.kills.empty());
 }
 
 // -- dying workers ------------------------------------------------------------
@@ -431,10 +431,10 @@ TEST(coordinator_core, lingering_worker_is_reaped_on_timer) {
   harness h{config(1)};
   h.start_ready();
   h.core.on_down(1, "eof");
-  EXPECT_EQ(h.env.timers_of(timer_kind::reap), 1u);
+  EXPECT_EQ(h.env.watched, (std::vector<uint64_t>{1}));
   EXPECT_EQ(h.env.started.size(), 1u);
-  h.env.exits[100] = exit_status{-SIGSEGV, true};
-  h.core.on_timer(timer_kind::reap, 1);
+  h.env.exits[1] = exit_status{-SIGSEGV, true};
+  h.env.reap(1); // the link reaps it later
   EXPECT_EQ(h.env.started.size(), 2u);
   EXPECT_EQ(h.core.stats().workers_died, 1u);
 }
@@ -529,7 +529,7 @@ TEST(coordinator_core, unknown_exit_status_is_described) {
   harness h{cfg};
   h.start_ready();
   auto job = h.submit(1);
-  h.env.exits[100] = exit_status{0, false};
+  h.env.exits[1] = exit_status{0, false};
   h.core.on_down(1, "eof");
   ASSERT_EQ(job->failed.size(), 1u);
   auto text = actorpool::render(job->failed[0].second);
@@ -540,10 +540,11 @@ TEST(coordinator_core, events_for_unknown_workers_are_ignored) {
   harness h{config(1)};
   h.start_ready();
   h.core.on_down(9, "eof");
-  h.core.on_timer(timer_kind::reap, 9);
-  h.core.on_timer(timer_kind::kill, 9);
+  h.core.on_exit(9, worker_exit{0, true, "worker 9 exited with code 0"});
+  h.core.on_timer(timer_kind::start_timeout, 9);
+  h.core.on_timer(timer_kind::deadline, 9);
   h.core.on_hello(9, hello_msg{actorpool::detail::protocol_version, 1});
-  EXPECT_TRUE(h.env.signals.empty());
+  EXPECT_TRUE(h.env.kills.empty());
   EXPECT_EQ(h.env.started.size(), 1u);
   EXPECT_TRUE(h.core.running());
 }
@@ -665,8 +666,8 @@ TEST(coordinator_core, join_waits_until_all_workers_are_reaped) {
   EXPECT_FALSE(joined);
   h.core.on_down(2, "eof"); // not reaped yet
   EXPECT_FALSE(joined);
-  h.env.exits[101] = exit_status{0, true};
-  h.core.on_timer(timer_kind::reap, 2);
+  h.env.exits[2] = exit_status{0, true};
+  h.env.reap(2);
   EXPECT_TRUE(joined);
   EXPECT_TRUE(h.core.finished());
   EXPECT_EQ(h.env.started.size(), 2u); // no replacements
@@ -735,12 +736,9 @@ TEST(coordinator_core, terminate_stops_workers) {
   h.start_ready();
   h.core.terminate();
   EXPECT_EQ(h.env.disconnects, (std::vector<uint64_t>{1, 2}));
-  EXPECT_TRUE(has_signal(h.env, 100, SIGTERM));
-  EXPECT_TRUE(has_signal(h.env, 101, SIGTERM));
-  ASSERT_EQ(h.env.timers_of(timer_kind::kill), 2u);
-  EXPECT_EQ(h.env.timers.back().delay, 700ms);
-  h.core.on_timer(timer_kind::kill, 1);
-  EXPECT_TRUE(has_signal(h.env, 100, SIGKILL));
+  EXPECT_TRUE(h.env.stopped(1));
+  EXPECT_TRUE(h.env.stopped(2));
+  EXPECT_TRUE(h.env.kills.empty()); // the link kills after its linger
   EXPECT_TRUE(h.env.shutdowns.empty());
 }
 
@@ -783,11 +781,12 @@ TEST(coordinator_core, shutdown_now_kills_and_reaps_everything) {
   h.start_ready();
   auto job = h.submit(1);
   bool joined = false;
-  h.env.exits[100] = exit_status{-SIGKILL, true};
-  h.env.exits[101] = exit_status{-SIGKILL, true};
+  h.env.exits[1] = exit_status{-SIGKILL, true};
+  h.env.exits[2] = exit_status{-SIGKILL, true};
   h.core.shutdown_now();
-  EXPECT_TRUE(has_signal(h.env, 100, SIGKILL));
-  EXPECT_TRUE(has_signal(h.env, 101, SIGKILL));
+  EXPECT_TRUE(h.env.killed(1));
+  EXPECT_TRUE(h.env.killed(2));
+  EXPECT_EQ(h.env.waited, (std::vector<uint64_t>{1, 2}));
   EXPECT_EQ(job->failed.size(), 1u);
   EXPECT_TRUE(h.core.finished());
   EXPECT_FALSE(h.core.join([&] { joined = true; }));

@@ -7,12 +7,12 @@
 
 #include <gtest/gtest.h>
 
-#include <signal.h>
-
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -21,6 +21,7 @@
 #include "actorpool/detail/codec.hpp"
 #include "actorpool/errc.hpp"
 #include "coordinator/coordinator_core.hpp"
+#include "links/process_link.hpp"
 
 namespace actorpool::test {
 
@@ -36,6 +37,8 @@ using actorpool::detail::pool_config;
 using actorpool::detail::result_msg;
 using actorpool::detail::task_msg;
 using actorpool::detail::timer_kind;
+using actorpool::detail::worker_exit;
+using actorpool::detail::worker_link;
 
 // -- fakes --------------------------------------------------------------------
 
@@ -47,16 +50,17 @@ struct timer_rec {
   std::chrono::steady_clock::time_point at;
 };
 
-/// Records every effect of the core; start_worker and reap follow knobs.
-class fake_env : public coordinator_env {
+/// Records every effect of the core, as its environment and its worker link
+/// at once; `start` and the workers' ends follow knobs.
+class fake_env : public coordinator_env, public worker_link {
 public:
   // -- knobs ------------------------------------------------------------------
 
   int next_pid = 100;
-  /// The next `failing_starts` calls of start_worker fail.
+  /// The next `failing_starts` calls of start fail.
   size_t failing_starts = 0;
-  /// What reap returns per pid (nothing: still running).
-  std::map<int, exit_status> exits;
+  /// How each worker ended, by id (nothing: still running).
+  std::map<uint64_t, exit_status> exits;
 
   // -- recordings -------------------------------------------------------------
 
@@ -69,15 +73,22 @@ public:
   std::vector<std::pair<uint64_t, uint64_t>> cancels;
   std::vector<std::pair<uint64_t, std::vector<uint64_t>>> revokes;
   std::vector<uint64_t> disconnects;
-  std::vector<std::pair<int, int>> signals;
+  /// Workers killed, and stopped politely, in order.
+  std::vector<uint64_t> kills;
+  std::vector<uint64_t> stops;
+  /// Workers whose end the core waits for (`watch_exit`), and those it
+  /// waited for (`wait_exit`).
+  std::vector<uint64_t> watched;
+  std::vector<uint64_t> waited;
   std::vector<timer_rec> timers;
   std::vector<std::pair<uint64_t, size_t>> pulls;
   size_t stopped_feeders = 0;
+  /// Numbers (pids) of the workers the services were told about.
   std::vector<int> gone_clients;
 
-  // -- coordinator_env --------------------------------------------------------
+  // -- worker_link ------------------------------------------------------------
 
-  caf::expected<int> start_worker(uint64_t wid) override {
+  caf::expected<int> start(uint64_t wid) override {
     ++start_attempts;
     if (failing_starts > 0) {
       --failing_starts;
@@ -109,20 +120,79 @@ public:
     revokes.emplace_back(wid, std::move(tasks));
   }
 
+  std::string check_hello(uint64_t wid, const hello_msg& msg) override {
+    if (msg.version == actorpool::detail::protocol_version
+        && msg.pid == pids.at(wid))
+      return {};
+    return "bad hello (protocol version " + std::to_string(msg.version)
+           + ", pid " + std::to_string(msg.pid) + ")";
+  }
+
   void disconnect(uint64_t wid) override {
     disconnects.push_back(wid);
   }
 
-  void signal(int pid, int sig) override {
-    signals.emplace_back(pid, sig);
+  void stop(uint64_t wid) override {
+    stops.push_back(wid);
   }
 
-  std::optional<exit_status> reap(int pid) override {
-    auto i = exits.find(pid);
+  void kill(uint64_t wid) override {
+    kills.push_back(wid);
+  }
+
+  void watch_exit(uint64_t wid) override {
+    watched.push_back(wid);
+    reap(wid);
+  }
+
+  worker_exit wait_exit(uint64_t wid) override {
+    waited.push_back(wid);
+    auto i = exits.find(wid);
     if (i == exits.end())
+      return worker_exit{0, false, "worker gone"};
+    return actorpool::detail::describe_exit(pids.at(wid), i->second);
+  }
+
+  bool alive(uint64_t wid) override {
+    return pids.count(wid) != 0 && exits.count(wid) == 0;
+  }
+
+  void client_gone(uint64_t wid) override {
+    gone_clients.push_back(pids.at(wid));
+  }
+
+  /// What resident_bytes reports per worker (nothing: unknown).
+  std::map<uint64_t, size_t> rss;
+
+  std::optional<size_t> resident_bytes(uint64_t wid) override {
+    auto i = rss.find(wid);
+    if (i == rss.end())
       return std::nullopt;
     return i->second;
   }
+
+  /// Reports the end of watched worker `wid` if `exits` knows it, as the
+  /// process link does once it reaps the process.
+  void reap(uint64_t wid) {
+    auto i = exits.find(wid);
+    if (i == exits.end() || reported_.count(wid) != 0)
+      return;
+    if (std::find(watched.begin(), watched.end(), wid) == watched.end())
+      return;
+    reported_.insert(wid);
+    events_->on_exit(wid,
+                     actorpool::detail::describe_exit(pids.at(wid), i->second));
+  }
+
+  bool killed(uint64_t wid) const {
+    return std::find(kills.begin(), kills.end(), wid) != kills.end();
+  }
+
+  bool stopped(uint64_t wid) const {
+    return std::find(stops.begin(), stops.end(), wid) != stops.end();
+  }
+
+  // -- coordinator_env --------------------------------------------------------
 
   void schedule(std::chrono::milliseconds delay, timer_kind kind,
                 uint64_t wid) override {
@@ -135,10 +205,6 @@ public:
 
   void stop_feeder(const caf::actor&) override {
     ++stopped_feeders;
-  }
-
-  void client_gone(int pid) override {
-    gone_clients.push_back(pid);
   }
 
   /// The core's clock: starts at an arbitrary point, moves by `advance`.
@@ -155,16 +221,6 @@ public:
   }
 
   std::vector<std::string> warnings;
-
-  /// What resident_bytes reports per pid (nothing: unknown).
-  std::map<int, size_t> rss;
-
-  std::optional<size_t> resident_bytes(int pid) override {
-    auto i = rss.find(pid);
-    if (i == rss.end())
-      return std::nullopt;
-    return i->second;
-  }
 
   void warn(const std::string& what) override {
     warnings.push_back(what);
@@ -189,6 +245,9 @@ public:
         ++n;
     return n;
   }
+
+private:
+  std::set<uint64_t> reported_;
 };
 
 struct delivery {
@@ -277,19 +336,12 @@ inline errc code_of(const caf::error& err) {
   return static_cast<errc>(err.code());
 }
 
-inline bool has_signal(const fake_env& env, int pid, int sig) {
-  for (auto& s : env.signals)
-    if (s == std::make_pair(pid, sig))
-      return true;
-  return false;
-}
-
 /// A core with a fake environment, plus shortcuts for worker events.
 struct harness {
   fake_env env;
   actorpool::detail::coordinator_core core;
 
-  explicit harness(pool_config cfg) : core(std::move(cfg), env) {
+  explicit harness(pool_config cfg) : core(std::move(cfg), env, env) {
     // nop
   }
 
@@ -341,7 +393,7 @@ struct harness {
   /// Worker `wid` ended with `code` (negative: killed by that signal) and its
   /// connection closed.
   void exit(uint64_t wid, int code) {
-    env.exits[pid(wid)] = exit_status{code, true};
+    env.exits[wid] = exit_status{code, true};
     core.on_down(wid, "connection closed");
   }
 

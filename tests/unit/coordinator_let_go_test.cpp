@@ -37,8 +37,8 @@ TEST(coordinator_let_go,
   h.core.on_down(1, "connection closed"); // the process lingers
   EXPECT_EQ(h.env.gone_clients, (pids{h.pid(1)}));
   EXPECT_TRUE(job->failed.empty());
-  h.env.exits[h.pid(1)] = exit_status{-SIGKILL, true};
-  h.core.on_timer(timer_kind::reap, 1);
+  h.env.exits[1] = exit_status{-SIGKILL, true};
+  h.env.reap(1);
   EXPECT_EQ(h.env.gone_clients, (pids{h.pid(1)})); // told once
   EXPECT_EQ(h.env.started.size(), 2u);
 }

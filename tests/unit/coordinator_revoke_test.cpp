@@ -228,7 +228,7 @@ TEST(coordinator_revoke, the_timeout_clock_starts_again_in_the_new_worker) {
   h.env.clock = t0 + std::chrono::milliseconds{50};
   h.core.on_timer(timer_kind::deadline, 2);
   EXPECT_EQ(h.core.stats().timed_out, 0u);
-  EXPECT_TRUE(h.env.signals.empty());
+  EXPECT_TRUE(h.env.kills.empty());
 }
 
 TEST(coordinator_revoke, a_stream_counts_a_chunk_taken_back_once) {

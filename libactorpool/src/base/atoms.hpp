@@ -29,5 +29,6 @@ using target_atom = caf::atom_constant<caf::atom("target")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using stall_atom = caf::atom_constant<caf::atom("stall")>;
 using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
+using child_timer_atom = caf::atom_constant<caf::atom("childtimer")>;
 
 } // namespace actorpool::detail

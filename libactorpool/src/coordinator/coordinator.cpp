@@ -11,9 +11,9 @@
 
 #include "actorpool/pool_actor.hpp"
 #include "base/atoms.hpp"
+#include "coordinator/actor_env.hpp"
 #include "coordinator/coordinator_actor.hpp"
 #include "coordinator/message_types.hpp"
-#include "coordinator/process_env.hpp"
 
 namespace actorpool::detail {
 
@@ -101,11 +101,14 @@ caf::message_handler worker_handlers(coordinator_actor* self) {
       core()->on_results(wid, rs);
     },
     [=](down_atom, uint64_t wid, const std::string& reason) {
-      self->state.env->forget(wid);
+      self->state.link->forget(wid);
       core()->on_down(wid, reason);
     },
     [=](timer_atom, uint8_t kind, uint64_t wid) {
       core()->on_timer(static_cast<timer_kind>(kind), wid);
+    },
+    [=](child_timer_atom, uint8_t kind, uint64_t wid) {
+      self->state.link->on_timer(wid, static_cast<child_timer>(kind));
     },
   };
 }
@@ -161,9 +164,12 @@ caf::message_handler facade_handlers(coordinator_actor* self) {
 }
 
 caf::behavior coordinator(coordinator_actor* self, pool_config cfg) {
-  self->state.env = std::make_unique<process_env>(self, cfg.max_frame_size);
+  self->state.env = std::make_unique<actor_env>(self);
+  self->state.link = std::make_unique<process_link>(self, cfg.max_frame_size,
+                                                    cfg.kill_grace);
   self->state.core = std::make_unique<coordinator_core>(std::move(cfg),
-                                                        *self->state.env);
+                                                        *self->state.env,
+                                                        *self->state.link);
   self->state.core->start();
   self->set_down_handler(
     [self](const caf::down_msg& dm) { on_stream_peer_down(self, dm); });

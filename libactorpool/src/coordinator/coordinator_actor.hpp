@@ -9,8 +9,9 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/system_messages.hpp>
 
+#include "coordinator/actor_env.hpp"
 #include "coordinator/coordinator_core.hpp"
-#include "coordinator/process_env.hpp"
+#include "links/process_link.hpp"
 
 namespace actorpool::detail {
 
@@ -21,7 +22,9 @@ struct stream_peers {
 };
 
 struct coordinator_state {
-  std::unique_ptr<process_env> env;
+  std::unique_ptr<actor_env> env;
+  /// Declared before the core, which uses it until it is gone.
+  std::unique_ptr<process_link> link;
   std::unique_ptr<coordinator_core> core;
   /// Streams of the actor interface, by id.
   std::unordered_map<uint64_t, stream_peers> actor_streams;

@@ -1,5 +1,3 @@
-#include <signal.h>
-
 #include <algorithm>
 
 #include "actorpool/errc.hpp"
@@ -53,7 +51,7 @@ void coordinator_core::cancel_task(uint64_t id) {
   }
   t.cancelling = true;
   t.cancelled_at = env_.now();
-  env_.send_cancel(t.worker, id);
+  link_.send_cancel(t.worker, id);
   env_.schedule(cfg_.cancel_grace, timer_kind::cancel_grace, t.worker);
 }
 
@@ -120,8 +118,8 @@ void coordinator_core::kill_worker(worker_rec& w, uint64_t guilty,
   w.state = worker_state::exiting;
   w.down_reason = why;
   ++counters_.workers_killed;
-  env_.disconnect(w.id);
-  env_.signal(w.pid, SIGKILL);
+  link_.disconnect(w.id);
+  link_.kill(w.id);
   let_go(w); // before the chunks below are reported
   // The others go back to the front of the queue, oldest first, at no cost
   // to their retry budget; cancelled ones end.

@@ -16,6 +16,7 @@
 #include "actorpool/detail/job.hpp"
 #include "actorpool/pool_stats.hpp"
 #include "coordinator/coordinator_env.hpp"
+#include "links/worker_link.hpp"
 #include "transport/frame.hpp"
 #include "transport/messages.hpp"
 
@@ -35,7 +36,8 @@ struct pool_config {
   /// Resubmissions of a chunk whose worker died before failing it.
   unsigned max_retries = 2;
   std::chrono::milliseconds start_timeout{10000};
-  /// Time a terminated worker gets between SIGTERM and SIGKILL.
+  /// The workers' linger: the time a terminated worker gets between SIGTERM
+  /// and SIGKILL, and one whose connection closed before SIGKILL.
   std::chrono::milliseconds kill_grace{1000};
   /// Time a cancelled task may keep running before its worker is killed.
   std::chrono::milliseconds cancel_grace{100};
@@ -53,12 +55,19 @@ struct pool_config {
 };
 
 /// The coordinator's logic without the actor around it: the task table, the
-/// queue, per-worker windows, worker lifecycles, streams and shutdown. Every
-/// effect on the outside world goes through `coordinator_env`, so tests can
-/// drive it step by step. Not thread-safe: the coordinator actor owns it.
-class coordinator_core {
+/// queue, per-worker windows, worker lifecycles, streams and shutdown. It
+/// knows workers by id only: starting, feeding and ending them goes through a
+/// `worker_link` (which reports back to the core), every other effect
+/// through `coordinator_env`, so tests can drive it step by step. Not
+/// thread-safe: the coordinator actor owns it.
+class coordinator_core : public worker_events {
 public:
-  coordinator_core(pool_config cfg, coordinator_env& env);
+  /// Attaches itself to `link`.
+  coordinator_core(pool_config cfg, coordinator_env& env, worker_link& link);
+
+  coordinator_core(const coordinator_core&) = delete;
+
+  coordinator_core& operator=(const coordinator_core&) = delete;
 
   /// Starts the configured number of workers.
   void start();
@@ -116,16 +125,22 @@ public:
 
   // -- events from workers and timers -----------------------------------------
 
-  void on_hello(uint64_t wid, const hello_msg& msg);
+  void on_hello(uint64_t wid, const hello_msg& msg) override;
 
-  void on_results(uint64_t wid, std::vector<result_msg>& results);
+  void on_results(uint64_t wid, std::vector<result_msg>& results) override;
 
-  /// The connection to worker `wid` ended (EOF or a protocol violation).
-  void on_down(uint64_t wid, const std::string& reason);
+  /// The connection to worker `wid` ended (EOF or a protocol violation): the
+  /// services hear of it, and the link is asked to report its end.
+  void on_down(uint64_t wid, const std::string& reason) override;
+
+  /// Worker `wid` is gone: its chunks are queued again or fail, and a
+  /// replacement starts if one is needed.
+  void on_exit(uint64_t wid, const worker_exit& how) override;
 
   void on_timer(timer_kind kind, uint64_t wid);
 
-  /// Kills and reaps every worker synchronously (the actor is going away).
+  /// Kills every worker and waits until they are gone (the actor is going
+  /// away).
   void shutdown_now();
 
   // -- observers --------------------------------------------------------------
@@ -157,7 +172,8 @@ private:
 
   struct worker_rec {
     uint64_t id = 0;
-    int pid = -1;
+    /// The number the worker goes by (its hello, statistics, messages).
+    int number = -1;
     worker_state state = worker_state::starting;
     /// Chunks sent to the worker, in the order it runs them: the first one
     /// is running (or its result is on the way).
@@ -172,8 +188,6 @@ private:
     std::string down_reason;
     /// The services were told that it is gone (`let_go`).
     bool let_go = false;
-    unsigned reap_attempts = 0;
-    std::chrono::steady_clock::time_point down_at;
   };
 
   struct task_rec {
@@ -329,11 +343,7 @@ private:
   /// process (hands it an item, accepts its blocked put).
   void let_go(worker_rec& w);
 
-  void try_reap(worker_rec& w);
-
-  void on_exit(uint64_t wid, const exit_status& st);
-
-  void requeue_or_fail(worker_rec& w, const exit_status& st);
+  void requeue_or_fail(worker_rec& w, const worker_exit& how);
 
   void start_failed(const caf::error& err);
 
@@ -364,6 +374,7 @@ private:
 
   pool_config cfg_;
   coordinator_env& env_;
+  worker_link& link_;
   pool_state state_ = pool_state::running;
   caf::error broken_;
   uint64_t next_task_ = 1;

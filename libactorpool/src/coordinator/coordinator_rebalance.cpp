@@ -78,7 +78,7 @@ void coordinator_core::revoke_queued(worker_rec& w) {
     ids.push_back(i->first);
   }
   if (!ids.empty())
-    env_.send_revoke(w.id, std::move(ids));
+    link_.send_revoke(w.id, std::move(ids));
 }
 
 void coordinator_core::on_rebalance_timer() {

@@ -1,5 +1,3 @@
-#include <signal.h>
-
 #include "actorpool/errc.hpp"
 #include "coordinator/coordinator_core.hpp"
 
@@ -225,9 +223,8 @@ void coordinator_core::terminate() {
     running.insert(running.end(), w.in_flight.begin(), w.in_flight.end());
     w.in_flight.clear();
     w.state = worker_state::exiting;
-    env_.disconnect(w.id);
-    env_.signal(w.pid, SIGTERM);
-    env_.schedule(cfg_.kill_grace, timer_kind::kill, w.id);
+    link_.disconnect(w.id);
+    link_.stop(w.id);
     let_go(w);
   }
   fail_queued(err);
@@ -295,13 +292,12 @@ void coordinator_core::notify_ready(const caf::error& err) {
 
 void coordinator_core::shutdown_now() {
   for (auto& kvp : workers_) {
-    env_.disconnect(kvp.first);
-    env_.signal(kvp.second.pid, SIGKILL);
+    link_.disconnect(kvp.first);
+    link_.kill(kvp.first);
   }
   terminate();
   for (auto& kvp : workers_)
-    while (!env_.reap(kvp.second.pid))
-      ; // SIGKILL cannot be ignored: the loop ends within milliseconds
+    link_.wait_exit(kvp.first); // killed: ends within milliseconds
   workers_.clear();
   maybe_finish();
 }

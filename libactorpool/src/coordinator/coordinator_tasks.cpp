@@ -36,9 +36,10 @@ caf::error failure_to_error(const std::string& payload) {
 
 } // namespace
 
-coordinator_core::coordinator_core(pool_config cfg, coordinator_env& env)
-  : cfg_(std::move(cfg)), env_(env) {
-  // nop
+coordinator_core::coordinator_core(pool_config cfg, coordinator_env& env,
+                                   worker_link& link)
+  : cfg_(std::move(cfg)), env_(env), link_(link) {
+  link_.attach(this);
 }
 
 caf::error coordinator_core::submit(const std::string& name,
@@ -147,7 +148,7 @@ void coordinator_core::dispatch() {
 
 void coordinator_core::send_batch(uint64_t wid, pending_batch& batch) {
   if (!batch.tasks.empty())
-    env_.send_tasks(wid, std::move(batch.tasks));
+    link_.send_tasks(wid, std::move(batch.tasks));
   batch = pending_batch{};
 }
 
@@ -294,9 +295,9 @@ pool_stats coordinator_core::stats() const {
   for (auto& kvp : workers_) {
     auto& w = kvp.second;
     if (w.state != worker_state::exiting)
-      result.pids.push_back(w.pid);
+      result.pids.push_back(w.number);
     if (w.state == worker_state::ready)
-      result.ready_pids.push_back(w.pid);
+      result.ready_pids.push_back(w.number);
   }
   result.queued = queue_.size();
   result.in_flight = tasks_.size() - queue_.size();

@@ -1,5 +1,3 @@
-#include <signal.h>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -17,11 +15,6 @@ constexpr unsigned max_start_failures = 5;
 
 std::chrono::milliseconds respawn_delay(unsigned failures) {
   return std::chrono::milliseconds{10u << (2 * (failures - 1))};
-}
-
-/// Reap polling: first retry after 1 ms, doubling up to 64 ms.
-std::chrono::milliseconds reap_delay(unsigned attempt) {
-  return std::chrono::milliseconds{1u << std::min(attempt, 6u)};
 }
 
 /// Why the pool dropped a worker, for error messages; empty when the worker
@@ -74,15 +67,15 @@ void coordinator_core::start() {
 
 void coordinator_core::start_worker() {
   auto wid = next_worker_++;
-  auto pid = env_.start_worker(wid);
-  if (!pid) {
-    start_failed(as_start_failure(pid.error()));
+  auto number = link_.start(wid);
+  if (!number) {
+    start_failed(as_start_failure(number.error()));
     return;
   }
   ++counters_.workers_started;
   auto& w = workers_[wid];
   w.id = wid;
-  w.pid = *pid;
+  w.number = *number;
   env_.schedule(cfg_.start_timeout, timer_kind::start_timeout, wid);
 }
 
@@ -95,17 +88,15 @@ void coordinator_core::on_hello(uint64_t wid, const hello_msg& msg) {
   auto w = find_worker(wid);
   if (w == nullptr || w->state != worker_state::starting)
     return;
-  if (msg.version != protocol_version || msg.pid != w->pid) {
-    w->down_reason = "bad hello (protocol version "
-                     + std::to_string(msg.version) + ", pid "
-                     + std::to_string(msg.pid) + ")";
-    env_.disconnect(wid);
-    env_.signal(w->pid, SIGKILL);
+  if (auto bad = link_.check_hello(wid, msg); !bad.empty()) {
+    w->down_reason = std::move(bad);
+    link_.disconnect(wid);
+    link_.kill(wid);
     return;
   }
   if (cfg_.initializer) {
     w->state = worker_state::initializing;
-    env_.send_init(wid, *cfg_.initializer);
+    link_.send_init(wid, *cfg_.initializer);
     return;
   }
   become_ready(*w);
@@ -145,8 +136,8 @@ void coordinator_core::on_init_result(worker_rec& w, const result_msg& r) {
   }
   auto what = f.type_name.empty() ? f.message : f.type_name + ": " + f.message;
   break_pool(make_error(errc::initializer_failed,
-                        "initializer failed in worker " + std::to_string(w.pid)
-                          + ": " + what));
+                        "initializer failed in worker "
+                          + std::to_string(w.number) + ": " + what));
 }
 
 void coordinator_core::retire(worker_rec& w) {
@@ -163,7 +154,7 @@ void coordinator_core::check_memory(worker_rec& w) {
   if (now - w.memory_checked < interval)
     return;
   w.memory_checked = now;
-  auto rss = env_.resident_bytes(w.pid);
+  auto rss = link_.resident_bytes(w.id);
   if (!rss || *rss <= cfg_.max_worker_memory)
     return;
   ++counters_.workers_recycled;
@@ -174,19 +165,20 @@ void coordinator_core::begin_exit(worker_rec& w) {
   if (w.state == worker_state::exiting)
     return;
   w.state = worker_state::exiting;
-  env_.send_shutdown(w.id);
+  link_.send_shutdown(w.id);
 }
 
 void coordinator_core::let_go(worker_rec& w) {
   if (w.let_go)
     return;
   w.let_go = true;
-  env_.client_gone(w.pid);
+  link_.client_gone(w.id);
 }
 
 // The connection is gone, so nothing more of the worker reaches a service:
-// they hear of it now, before the reap (the pid cannot be reused yet), and
-// before on_exit reports the chunks it held.
+// they hear of it now, before the link learns how it ended (a process is not
+// reaped yet, so its pid cannot be reused), and before on_exit reports the
+// chunks it held.
 void coordinator_core::on_down(uint64_t wid, const std::string& reason) {
   auto w = find_worker(wid);
   if (w == nullptr)
@@ -195,22 +187,9 @@ void coordinator_core::on_down(uint64_t wid, const std::string& reason) {
   if (w->down_reason.empty())
     w->down_reason = reason;
   if (broke_protocol(w->down_reason))
-    env_.warn("dropped worker " + std::to_string(w->pid) + ": "
+    env_.warn("dropped worker " + std::to_string(w->number) + ": "
               + w->down_reason);
-  w->down_at = env_.now();
-  try_reap(*w);
-}
-
-void coordinator_core::try_reap(worker_rec& w) {
-  if (auto st = env_.reap(w.pid)) {
-    on_exit(w.id, *st);
-    return;
-  }
-  // The socket closed but the process lingers: give it the grace period,
-  // then kill it (a worker whose connection is gone is of no use).
-  if (env_.now() - w.down_at > cfg_.kill_grace)
-    env_.signal(w.pid, SIGKILL);
-  env_.schedule(reap_delay(w.reap_attempts++), timer_kind::reap, w.id);
+  link_.watch_exit(wid); // may call on_exit at once
 }
 
 void coordinator_core::on_timer(timer_kind kind, uint64_t wid) {
@@ -227,18 +206,12 @@ void coordinator_core::on_timer(timer_kind kind, uint64_t wid) {
   if (w == nullptr)
     return;
   switch (kind) {
-    case timer_kind::reap:
-      try_reap(*w);
-      break;
     case timer_kind::start_timeout:
       if (w->state == worker_state::starting) {
         w->down_reason = "no hello within the start timeout";
-        env_.disconnect(wid);
-        env_.signal(w->pid, SIGKILL);
+        link_.disconnect(wid);
+        link_.kill(wid);
       }
-      break;
-    case timer_kind::kill:
-      env_.signal(w->pid, SIGKILL);
       break;
     case timer_kind::deadline:
       on_deadline(*w);
@@ -251,26 +224,27 @@ void coordinator_core::on_timer(timer_kind kind, uint64_t wid) {
   }
 }
 
-void coordinator_core::on_exit(uint64_t wid, const exit_status& st) {
+void coordinator_core::on_exit(uint64_t wid, const worker_exit& how) {
   auto i = workers_.find(wid);
+  if (i == workers_.end())
+    return;
   auto& w = i->second;
   bool expected = w.state == worker_state::exiting
                   || state_ == pool_state::terminated;
   bool before_ready = w.state == worker_state::starting
                       || w.state == worker_state::initializing;
-  auto pid = w.pid;
   auto reason = w.down_reason;
   if (!expected)
     ++counters_.workers_died;
   let_go(w);
-  requeue_or_fail(w, st);
+  requeue_or_fail(w, how);
   workers_.erase(i);
   if (broken_)
     fail_queued(broken_);
   if (before_ready && !expected && !broken_) {
-    start_failed(make_error(errc::worker_start_failed,
-                            "worker " + std::to_string(pid) + " " + describe(st)
-                              + " before it was ready (" + reason + ")"));
+    start_failed(
+      make_error(errc::worker_start_failed,
+                 how.description + " before it was ready (" + reason + ")"));
   } else if (!expected && needs_replacement()) {
     start_worker();
   }
@@ -285,7 +259,7 @@ void coordinator_core::on_exit(uint64_t wid, const exit_status& st) {
 // now on, and the next crash names the culprit. A poison task thus fails
 // after its budget, and the work around it never pays for it. Chunks that
 // were being cancelled end here.
-void coordinator_core::requeue_or_fail(worker_rec& w, const exit_status& st) {
+void coordinator_core::requeue_or_fail(worker_rec& w, const worker_exit& how) {
   auto ids = std::move(w.in_flight);
   w.in_flight.clear();
   w.isolated = false;
@@ -305,8 +279,7 @@ void coordinator_core::requeue_or_fail(worker_rec& w, const exit_status& st) {
     } else {
       finish_erase(i,
                    make_error(errc::worker_died,
-                              "worker " + std::to_string(w.pid) + " "
-                                + describe(st) + dropped_because(w.down_reason)
+                              how.description + dropped_because(w.down_reason)
                                 + " while running this task ("
                                 + std::to_string(t.attempts) + " attempts)"));
     }

@@ -9,6 +9,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 
 #include "actorpool/exceptions.hpp"
 #include "actorpool/runtime.hpp"
@@ -22,10 +23,6 @@
 namespace actorpool {
 
 namespace {
-
-/// Time a daemon process gets between SIGTERM and SIGKILL when its object
-/// goes away.
-constexpr auto daemon_grace = std::chrono::seconds{1};
 
 std::atomic<int> process_counter{0};
 
@@ -81,11 +78,8 @@ process& process::operator=(process&& other) noexcept {
 process::~process() {
   if (!impl_ || !impl_->started || impl_->st->ended())
     return;
-  if (impl_->st->daemon) {
-    detail::signal_process(impl_->st->pid, SIGTERM);
-    if (!impl_->st->wait(daemon_grace))
-      detail::signal_process(impl_->st->pid, SIGKILL);
-  }
+  if (impl_->st->daemon && impl_->supervisor) // SIGTERM, SIGKILL after 1 s
+    caf::anon_send(impl_->supervisor, detail::stop_atom::value);
   impl_->st->wait(std::nullopt);
 }
 

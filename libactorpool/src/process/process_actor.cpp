@@ -1,14 +1,12 @@
 #include "process/process_actor.hpp"
 
-#include <errno.h>
-#include <signal.h>
-#include <sys/wait.h>
-
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "base/atoms.hpp"
+#include "links/child_supervisor.hpp"
+#include "links/system_child_control.hpp"
 #include "os/spawn.hpp"
 #include "services/service_registry.hpp"
 #include "transport/call_gate.hpp"
@@ -44,7 +42,8 @@ bool process_state::ended() {
 
 namespace {
 
-/// How long a child whose socket closed may linger before SIGKILL.
+/// How long a child whose socket closed, or that was asked to stop, may
+/// linger before SIGKILL.
 constexpr auto linger_limit = std::chrono::seconds{1};
 
 struct supervisor_state {
@@ -53,11 +52,10 @@ struct supervisor_state {
   /// Closed when the services are told that the process is gone.
   std::shared_ptr<call_gate> gate = std::make_shared<call_gate>();
   caf::actor broker;
-  int pid = 0;
+  std::unique_ptr<system_child_control> ctl;
+  /// Set once the child started.
+  std::unique_ptr<child_supervisor> child;
   bool target_sent = false;
-  bool reaped = false;
-  unsigned reap_attempts = 0;
-  std::chrono::steady_clock::time_point down_at;
   const char* name = "actorpool.process";
 
   /// The services hear of the end of the process (its gate closed first)
@@ -67,7 +65,7 @@ struct supervisor_state {
     if (gate->closed())
       return;
     gate->close();
-    notify_client_down(pid);
+    notify_client_down(child->pid());
   }
 
   void announce_exit(int code) {
@@ -80,13 +78,13 @@ struct supervisor_state {
     // children and terminates daemon ones. A child that has not had its
     // target yet (it was started just before the end) gets it now, without
     // waiting for its hello, so that the join ends.
-    if (pid <= 0 || reaped)
+    if (!child || child->reaped())
       return;
     if (st->daemon)
-      signal_process(pid, SIGKILL);
+      child->kill();
     else if (!target_sent && broker)
       caf::anon_send(broker, target_atom::value, target);
-    auto code = reap_blocking(pid).code; // blocking: the actor goes away
+    auto code = child->wait().code; // blocking: the actor goes away
     announce_exit(code);
     if (broker)
       caf::anon_send(broker, stop_atom::value);
@@ -101,7 +99,9 @@ caf::result<int32_t> on_start(supervisor_actor* self) {
                                    default_max_frame_size);
   if (!proc)
     return std::move(proc.error());
-  s.pid = proc->pid;
+  s.ctl = std::make_unique<system_child_control>(self);
+  s.child = std::make_unique<child_supervisor>(0, proc->pid, linger_limit,
+                                               *s.ctl);
   s.broker = spawn_parent_broker(self->system(), proc->fd, 1,
                                  caf::actor_cast<caf::actor>(self),
                                  default_max_frame_size, s.gate, find_service);
@@ -110,26 +110,20 @@ caf::result<int32_t> on_start(supervisor_actor* self) {
 
 void on_hello(supervisor_actor* self, const hello_msg& msg) {
   auto& s = self->state;
-  if (msg.version != protocol_version || msg.pid != s.pid) {
-    signal_process(s.pid, SIGKILL); // not ours to serve
+  if (!s.child->check_hello(msg).empty()) {
+    s.child->kill(); // not ours to serve
     return;
   }
   s.target_sent = true;
   self->send(s.broker, target_atom::value, s.target);
 }
 
-void try_reap(supervisor_actor* self) {
-  auto& s = self->state;
-  if (auto st = detail::try_reap(s.pid)) {
-    s.reaped = true;
-    s.announce_exit(st->code);
-    self->quit();
+/// The child is reaped: the exit code is out, the actor done.
+void finish(supervisor_actor* self, const std::optional<exit_status>& st) {
+  if (!st)
     return;
-  }
-  if (std::chrono::steady_clock::now() - s.down_at > linger_limit)
-    signal_process(s.pid, SIGKILL);
-  auto delay = std::chrono::milliseconds{1u << std::min(s.reap_attempts++, 6u)};
-  self->delayed_send(self, delay, timer_atom::value, uint8_t{0}, uint64_t{0});
+  self->state.announce_exit(st->code);
+  self->quit();
 }
 
 caf::behavior supervisor(supervisor_actor* self, task_msg target,
@@ -147,10 +141,15 @@ caf::behavior supervisor(supervisor_actor* self, task_msg target,
       // reap, while its pid cannot be reused.
       self->state.tell_services();
       self->state.broker = caf::actor{};
-      self->state.down_at = std::chrono::steady_clock::now();
-      try_reap(self);
+      finish(self, self->state.child->closed());
     },
-    [=](timer_atom, uint8_t, uint64_t) { try_reap(self); },
+    [=](stop_atom) {
+      if (self->state.child)
+        self->state.child->stop();
+    },
+    [=](child_timer_atom, uint8_t t, uint64_t) {
+      finish(self, self->state.child->on_timer(static_cast<child_timer>(t)));
+    },
   };
 }
 

@@ -35,8 +35,9 @@ struct process_state {
 /// starts the child (answering its pid, or the error), sends it `target` once
 /// it said hello, forwards its service calls through a parent broker, reaps
 /// it when its socket closes, records the exit code in `st`, tells the
-/// services the process is gone, and quits. Killed early (program exit), it
-/// waits for a non-daemon child and kills a daemon one.
+/// services the process is gone, and quits. On `(stop_atom)` it sends the
+/// child SIGTERM, and SIGKILL if it still runs a second later. Killed early
+/// (program exit), it waits for a non-daemon child and kills a daemon one.
 caf::actor spawn_process_actor(caf::actor_system& sys, task_msg target,
                                std::shared_ptr<process_state> st);
 

@@ -1,0 +1,155 @@
+#include "links/process_link.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+
+#include "base/atoms.hpp"
+#include "os/spawn.hpp"
+#include "services/service_registry.hpp"
+#include "transport/call_gate.hpp"
+#include "transport/parent_broker.hpp"
+#include "worker/stray_worker.hpp"
+
+namespace actorpool::detail {
+
+worker_exit describe_exit(int pid, const exit_status& st) {
+  return worker_exit{st.code, st.known,
+                     "worker " + std::to_string(pid) + " " + describe(st)};
+}
+
+process_link::process_link(caf::event_based_actor* self, size_t max_frame_size,
+                           std::chrono::milliseconds linger)
+  : self_(self), max_frame_size_(max_frame_size), linger_(linger), ctl_(self) {
+  // nop
+}
+
+process_link::~process_link() {
+  for (auto& kvp : children_)
+    if (kvp.second.broker) // hangs up, see the broker
+      caf::anon_send(kvp.second.broker, stop_atom::value);
+}
+
+caf::expected<int> process_link::start(uint64_t wid) {
+  stop_if_stray_worker(); // a program that should be serving, not starting
+  auto proc = spawn_worker_process("PoolWorker-" + std::to_string(wid), false,
+                                   max_frame_size_);
+  if (!proc)
+    return std::move(proc.error());
+  auto& c = children_[wid];
+  c.gate = std::make_shared<call_gate>();
+  c.broker = spawn_parent_broker(self_->system(), proc->fd, wid,
+                                 caf::actor_cast<caf::actor>(self_),
+                                 max_frame_size_, c.gate, find_service);
+  c.supervisor = std::make_unique<child_supervisor>(wid, proc->pid, linger_,
+                                                    ctl_);
+  return proc->pid;
+}
+
+std::string process_link::check_hello(uint64_t wid, const hello_msg& msg) {
+  auto c = find(wid);
+  return c ? c->supervisor->check_hello(msg) : "unknown worker";
+}
+
+void process_link::send_tasks(uint64_t wid, std::vector<task_msg> batch) {
+  if (auto c = find(wid); c && c->broker)
+    self_->send(c->broker, tasks_atom::value, std::move(batch));
+}
+
+void process_link::send_init(uint64_t wid, const task_msg& init) {
+  if (auto c = find(wid); c && c->broker)
+    self_->send(c->broker, init_atom::value, init);
+}
+
+void process_link::send_shutdown(uint64_t wid) {
+  if (auto c = find(wid); c && c->broker)
+    self_->send(c->broker, shutdown_atom::value);
+}
+
+void process_link::send_cancel(uint64_t wid, uint64_t task) {
+  if (auto c = find(wid); c && c->broker)
+    self_->send(c->broker, cancel_atom::value, task);
+}
+
+void process_link::send_revoke(uint64_t wid, std::vector<uint64_t> tasks) {
+  if (auto c = find(wid); c && c->broker)
+    self_->send(c->broker, revoke_atom::value, std::move(tasks));
+}
+
+void process_link::disconnect(uint64_t wid) {
+  if (auto c = find(wid); c && c->broker) {
+    self_->send(c->broker, stop_atom::value);
+    c->broker = caf::actor{};
+  }
+}
+
+void process_link::forget(uint64_t wid) {
+  if (auto c = find(wid))
+    c->broker = caf::actor{};
+}
+
+void process_link::stop(uint64_t wid) {
+  if (auto c = find(wid))
+    c->supervisor->stop();
+}
+
+void process_link::kill(uint64_t wid) {
+  if (auto c = find(wid))
+    c->supervisor->kill();
+}
+
+void process_link::watch_exit(uint64_t wid) {
+  if (auto c = find(wid))
+    if (auto st = c->supervisor->closed())
+      report_exit(wid, *st);
+}
+
+void process_link::on_timer(uint64_t wid, child_timer t) {
+  if (auto c = find(wid))
+    if (auto st = c->supervisor->on_timer(t))
+      report_exit(wid, *st);
+}
+
+worker_exit process_link::wait_exit(uint64_t wid) {
+  auto c = find(wid);
+  if (c == nullptr)
+    return worker_exit{0, false, "worker gone"};
+  auto pid = c->supervisor->pid();
+  auto st = c->supervisor->wait();
+  children_.erase(wid);
+  return describe_exit(pid, st);
+}
+
+bool process_link::alive(uint64_t wid) {
+  return find(wid) != nullptr;
+}
+
+std::optional<size_t> process_link::resident_bytes(uint64_t wid) {
+  if (auto c = find(wid))
+    return resident_memory(c->supervisor->pid());
+  return std::nullopt;
+}
+
+// The gate first: once it is closed, every call of the worker that reached
+// the broker is in the services' mailboxes, and no other will be.
+void process_link::client_gone(uint64_t wid) {
+  auto c = find(wid);
+  if (c == nullptr || !c->gate)
+    return;
+  c->gate->close();
+  c->gate = nullptr;
+  notify_client_down(c->supervisor->pid());
+}
+
+process_link::child* process_link::find(uint64_t wid) {
+  auto i = children_.find(wid);
+  return i == children_.end() ? nullptr : &i->second;
+}
+
+void process_link::report_exit(uint64_t wid, const exit_status& st) {
+  auto how = describe_exit(find(wid)->supervisor->pid(), st);
+  if (events_ != nullptr)
+    events_->on_exit(wid, how); // may still tell the services
+  children_.erase(wid);
+}
+
+} // namespace actorpool::detail
