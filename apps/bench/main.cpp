@@ -56,6 +56,7 @@
 #include "report.hpp"
 #include "workloads.hpp"
 #include "workloads_ipc.hpp"
+#include "workloads_raw.hpp"
 #include "workloads_stop.hpp"
 
 namespace {
@@ -68,6 +69,7 @@ std::vector<workload> selected_workloads(const options& opts) {
   auto every = all_workloads();
   every.insert(every.end(), ipc_workloads().begin(), ipc_workloads().end());
   every.insert(every.end(), stop_workloads().begin(), stop_workloads().end());
+  every.insert(every.end(), raw_workloads().begin(), raw_workloads().end());
   if (opts.only.empty())
     return every;
   for (auto& w : every)
@@ -98,6 +100,8 @@ int run(const options& opts) {
     ours.push_back(w.run(cfg));
     std::cout << format_figure(ours.back()) << std::endl;
   }
+  for (auto& line : raw_ratio_lines(ours))
+    std::cout << line << std::endl;
   if (opts.compare_python)
     compare_with_python(opts, ours);
   return 0;
