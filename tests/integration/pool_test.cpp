@@ -71,6 +71,26 @@ TEST_P(pool_test, map) {
   EXPECT_EQ(p.map(sqr, iota_vec(100), 20), squares(100));
 }
 
+// Per-worker figures: one entry per live worker, their chunks adding up to
+// the pool's, their memory measured.
+TEST_P(pool_test, stats_show_each_worker) {
+  pool p{workers()};
+  EXPECT_EQ(p.map(sqr, iota_vec(100), 1), squares(100));
+  auto st = p.stats();
+  ASSERT_EQ(st.workers.size(), static_cast<size_t>(workers()));
+  uint64_t chunks = 0;
+  for (size_t i = 0; i < st.workers.size(); ++i) {
+    auto& w = st.workers[i];
+    EXPECT_EQ(w.slot, i);
+    EXPECT_EQ(w.restarts, 0u);
+    EXPECT_NE(std::find(st.pids.begin(), st.pids.end(), w.pid), st.pids.end());
+    EXPECT_GT(w.resident_bytes, 0u);
+    chunks += w.chunks;
+  }
+  EXPECT_EQ(chunks, st.completed);
+  EXPECT_NE(to_string(st).find("restarts"), std::string::npos);
+}
+
 TEST_P(pool_test, starmap) {
   pool p{workers()};
   EXPECT_EQ(p.starmap(mul, mul_args(10)), mul_results(10));

@@ -1038,3 +1038,43 @@ TEST(coordinator_core, closed_pool_waits_for_streams) {
   h.core.on_input(1, {}, true);
   EXPECT_EQ(h.env.shutdowns, (std::vector<uint64_t>{1}));
 }
+
+// -- per-worker figures
+// ---------------------------------------------------------
+
+TEST(coordinator_core, stats_count_each_workers_chunks_and_busy_time) {
+  harness h{config(2, 1)};
+  h.start_ready();
+  h.env.rss[1] = 5'000'000;
+  h.submit(3);
+  h.ok(1, 1, "r", 100);
+  h.ok(2, 2, "r", 40);
+  h.ok(1, 3, "r", 50);
+  auto st = h.core.stats();
+  ASSERT_EQ(st.workers.size(), 2u);
+  EXPECT_EQ(st.workers[0].pid, h.pid(1));
+  EXPECT_EQ(st.workers[0].slot, 0u);
+  EXPECT_EQ(st.workers[0].chunks, 2u);
+  EXPECT_EQ(st.workers[0].busy_us, 150u);
+  EXPECT_EQ(st.workers[0].resident_bytes, 5'000'000u);
+  EXPECT_EQ(st.workers[1].slot, 1u);
+  EXPECT_EQ(st.workers[1].chunks, 1u);
+  EXPECT_EQ(st.workers[1].busy_us, 40u);
+  EXPECT_EQ(st.workers[1].resident_bytes, 0u); // unknown
+  EXPECT_EQ(st.workers[0].restarts + st.workers[1].restarts, 0u);
+}
+
+TEST(coordinator_core, a_replacement_takes_the_place_of_the_dead_worker) {
+  harness h{config(2, 1)};
+  h.start_ready();
+  h.exit(2, -SIGKILL);
+  ASSERT_EQ(h.env.started.size(), 3u);
+  h.hello(3);
+  auto st = h.core.stats();
+  ASSERT_EQ(st.workers.size(), 2u);
+  EXPECT_EQ(st.workers[1].pid, h.pid(3));
+  EXPECT_EQ(st.workers[1].slot, 1u);
+  EXPECT_EQ(st.workers[1].restarts, 1u);
+  EXPECT_EQ(st.workers[0].restarts, 0u);
+  EXPECT_EQ(st.workers[1].chunks, 0u);
+}

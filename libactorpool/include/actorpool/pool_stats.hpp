@@ -2,11 +2,38 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
 
 namespace actorpool {
+
+/// The figures of one live worker in a `pool_stats` snapshot.
+struct worker_stats {
+  /// The worker's process id.
+  int32_t pid = 0;
+  /// Its place in the pool, from 0: a replacement takes the place of the
+  /// worker it replaces (for a moment a retiring worker and its replacement
+  /// show the same place).
+  uint32_t slot = 0;
+  /// Workers that held this place before it: replacements after a death, a
+  /// kill, `max_tasks_per_child` or `max_worker_memory`.
+  uint64_t restarts = 0;
+  /// Chunks it finished (successfully or not) and the time it spent running
+  /// them, as the worker measured it, in microseconds.
+  uint64_t chunks = 0;
+  uint64_t busy_us = 0;
+  /// Its resident memory when the snapshot was taken, in bytes (one read of
+  /// `/proc/<pid>/statm` per worker); 0 if unknown.
+  uint64_t resident_bytes = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, worker_stats& x) {
+  return f(caf::meta::type_name("worker_stats"), x.pid, x.slot, x.restarts,
+           x.chunks, x.busy_us, x.resident_bytes);
+}
 
 /// A snapshot of a pool's bookkeeping.
 struct pool_stats {
@@ -38,6 +65,8 @@ struct pool_stats {
   uint64_t revoked = 0;
   /// Current number of chunks in flight allowed per worker.
   uint64_t window = 0;
+  /// One entry per live worker (those of `pids`), ordered by place.
+  std::vector<worker_stats> workers;
 };
 
 template <class Inspector>
@@ -45,7 +74,13 @@ typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
   return f(caf::meta::type_name("pool_stats"), x.pids, x.ready_pids,
            x.submitted, x.completed, x.failed, x.queued, x.in_flight,
            x.cancelled, x.timed_out, x.workers_started, x.workers_died,
-           x.workers_killed, x.workers_recycled, x.revoked, x.window);
+           x.workers_killed, x.workers_recycled, x.revoked, x.window,
+           x.workers);
 }
+
+/// `x` as a few lines of text for people: the pool's counters, then a table
+/// of its workers (place, pid, restarts, chunks, busy time, resident
+/// memory), numbers shortened as `progress_bar` does (`13.8M`).
+std::string to_string(const pool_stats& x);
 
 } // namespace actorpool

@@ -188,6 +188,13 @@ private:
     std::string down_reason;
     /// The services were told that it is gone (`let_go`).
     bool let_go = false;
+    /// Its place in the pool (`worker_stats::slot`), held until it retires
+    /// or ends, then handed to its replacement.
+    uint32_t slot = 0;
+    bool holds_slot = false;
+    /// Chunks it finished and the time it ran them, as it measured it.
+    uint64_t chunks_done = 0;
+    uint64_t busy_us = 0;
   };
 
   struct task_rec {
@@ -326,6 +333,15 @@ private:
 
   void start_worker();
 
+  /// The lowest free place in the pool, counting one more start there.
+  uint32_t take_slot();
+
+  /// Frees `w`'s place for its replacement (once).
+  void release_slot(worker_rec& w);
+
+  /// The figures of one live worker.
+  worker_stats stats_of(const worker_rec& w) const;
+
   void become_ready(worker_rec& w);
 
   void on_init_result(worker_rec& w, const result_msg& r);
@@ -379,6 +395,9 @@ private:
   caf::error broken_;
   uint64_t next_task_ = 1;
   uint64_t next_worker_ = 1;
+  /// Workers started in each place of the pool so far, and the free places.
+  std::vector<uint64_t> slot_starts_;
+  std::vector<uint32_t> free_slots_;
   task_map tasks_;
   std::deque<uint64_t> queue_;
   std::map<uint64_t, worker_rec> workers_;

@@ -214,6 +214,8 @@ void coordinator_core::complete(worker_rec& w, result_msg& r) {
     return;
   }
   record_exec(r.exec_us);
+  ++w.chunks_done;
+  w.busy_us += r.exec_us;
   if (r.status == result_msg::ok)
     finish_erase(i, caf::none, std::move(r.payload));
   else
@@ -290,6 +292,17 @@ void coordinator_core::record_exec(uint32_t exec_us) {
   avg_exec_us_ = 0.9 * avg_exec_us_ + 0.1 * static_cast<double>(exec_us);
 }
 
+worker_stats coordinator_core::stats_of(const worker_rec& w) const {
+  worker_stats x;
+  x.pid = w.number;
+  x.slot = w.slot;
+  x.restarts = slot_starts_.at(w.slot) - 1;
+  x.chunks = w.chunks_done;
+  x.busy_us = w.busy_us;
+  x.resident_bytes = link_.resident_bytes(w.id).value_or(0);
+  return x;
+}
+
 pool_stats coordinator_core::stats() const {
   auto result = counters_;
   for (auto& kvp : workers_) {
@@ -298,7 +311,13 @@ pool_stats coordinator_core::stats() const {
       result.pids.push_back(w.number);
     if (w.state == worker_state::ready)
       result.ready_pids.push_back(w.number);
+    if (w.state != worker_state::exiting)
+      result.workers.push_back(stats_of(w));
   }
+  std::sort(result.workers.begin(), result.workers.end(),
+            [](const worker_stats& a, const worker_stats& b) {
+              return a.slot != b.slot ? a.slot < b.slot : a.pid < b.pid;
+            });
   result.queued = queue_.size();
   result.in_flight = tasks_.size() - queue_.size();
   result.window = window();

@@ -76,7 +76,30 @@ void coordinator_core::start_worker() {
   auto& w = workers_[wid];
   w.id = wid;
   w.number = *number;
+  w.slot = take_slot();
+  w.holds_slot = true;
   env_.schedule(cfg_.start_timeout, timer_kind::start_timeout, wid);
+}
+
+uint32_t coordinator_core::take_slot() {
+  uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<uint32_t>(slot_starts_.size());
+    slot_starts_.push_back(0);
+  } else {
+    auto i = std::min_element(free_slots_.begin(), free_slots_.end());
+    slot = *i;
+    free_slots_.erase(i);
+  }
+  ++slot_starts_[slot];
+  return slot;
+}
+
+void coordinator_core::release_slot(worker_rec& w) {
+  if (!w.holds_slot)
+    return;
+  w.holds_slot = false;
+  free_slots_.push_back(w.slot);
 }
 
 coordinator_core::worker_rec* coordinator_core::find_worker(uint64_t wid) {
@@ -142,6 +165,7 @@ void coordinator_core::on_init_result(worker_rec& w, const result_msg& r) {
 
 void coordinator_core::retire(worker_rec& w) {
   w.state = worker_state::retiring;
+  release_slot(w);
   if (needs_replacement())
     start_worker();
 }
@@ -238,6 +262,7 @@ void coordinator_core::on_exit(uint64_t wid, const worker_exit& how) {
     ++counters_.workers_died;
   let_go(w);
   requeue_or_fail(w, how);
+  release_slot(w);
   workers_.erase(i);
   if (broken_)
     fail_queued(broken_);
