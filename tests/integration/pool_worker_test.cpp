@@ -157,24 +157,7 @@ TEST_F(pool_initializer, initializer_must_be_registered) {
 
 // -- workers that cannot start ------------------------------------------------
 
-namespace {
-
-/// Sets an environment variable for the lifetime of the object.
-class scoped_env {
-public:
-  scoped_env(const char* name, const char* value) : name_(name) {
-    setenv(name, value, 1);
-  }
-
-  ~scoped_env() {
-    unsetenv(name_);
-  }
-
-private:
-  const char* name_;
-};
-
-} // namespace
+namespace {} // namespace
 
 class pool_start : public process_test {};
 

@@ -130,21 +130,6 @@ std::vector<int> rest_of(Stream& s) {
   return got;
 }
 
-/// Sets an environment variable for the lifetime of the object.
-class scoped_env {
-public:
-  scoped_env(const char* name, const char* value) : name_(name) {
-    setenv(name, value, 1);
-  }
-
-  ~scoped_env() {
-    unsetenv(name_);
-  }
-
-private:
-  const char* name_;
-};
-
 class broken_pool_stream : public process_test {};
 
 } // namespace

@@ -5,6 +5,7 @@
 // `process`es to the end.
 
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
@@ -60,5 +61,20 @@ int join_all(std::vector<process>& ps);
 
 /// Starts every process, then joins them; returns how many failed.
 int run_all(std::vector<process>& ps);
+
+/// Sets an environment variable for the lifetime of the object.
+class scoped_env {
+public:
+  scoped_env(const char* name, const char* value) : name_(name) {
+    setenv(name, value, 1);
+  }
+
+  ~scoped_env() {
+    unsetenv(name_);
+  }
+
+private:
+  const char* name_;
+};
 
 } // namespace actorpool::test

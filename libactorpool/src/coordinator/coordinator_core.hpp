@@ -333,6 +333,9 @@ private:
 
   void start_worker();
 
+  /// Why the pool takes no new work (broken, closed or terminated), or none.
+  caf::error refusal() const;
+
   /// The lowest free place in the pool, counting one more start there.
   uint32_t take_slot();
 

@@ -7,11 +7,8 @@ caf::error coordinator_core::open_stream(uint64_t sid, const std::string& name,
                                          caf::actor feeder, stream_job_ptr job,
                                          size_t budget,
                                          std::chrono::milliseconds timeout) {
-  if (broken_)
-    return broken_;
-  if (state_ != pool_state::running)
-    return make_error(errc::pool_not_running,
-                      std::string{"pool is closed or terminated"});
+  if (auto err = refusal())
+    return err;
   if (streams_.count(sid) > 0)
     return make_error(errc::invalid_argument, std::string{"stream id in use"});
   auto& s = streams_[sid];

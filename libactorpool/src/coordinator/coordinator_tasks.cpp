@@ -42,15 +42,21 @@ coordinator_core::coordinator_core(pool_config cfg, coordinator_env& env,
   link_.attach(this);
 }
 
-caf::error coordinator_core::submit(const std::string& name,
-                                    std::vector<encoded_chunk> chunks,
-                                    job_ptr job,
-                                    std::chrono::milliseconds timeout) {
+caf::error coordinator_core::refusal() const {
   if (broken_)
     return broken_;
   if (state_ != pool_state::running)
     return make_error(errc::pool_not_running,
                       std::string{"pool is closed or terminated"});
+  return caf::none;
+}
+
+caf::error coordinator_core::submit(const std::string& name,
+                                    std::vector<encoded_chunk> chunks,
+                                    job_ptr job,
+                                    std::chrono::milliseconds timeout) {
+  if (auto err = refusal())
+    return err;
   for (size_t i = 0; i < chunks.size(); ++i)
     queue_.push_back(enqueue(name, std::move(chunks[i]), job, i, 0, timeout));
   dispatch();
