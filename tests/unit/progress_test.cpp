@@ -18,12 +18,23 @@ TEST(progress_bar, renders_a_known_total_as_a_bar) {
             "work [#####...............] 25% 25/100 50/s ETA 1.5s");
 }
 
-TEST(progress_bar, renders_an_unknown_total_as_a_count) {
+TEST(progress_bar, renders_an_unknown_total_as_completed_of_read_so_far) {
   progress_bar bar;
   progress p;
   p.completed = 1234;
+  p.read = 1300;
   p.rate = 617;
-  EXPECT_EQ(bar.render(p), "1234 617/s");
+  EXPECT_EQ(bar.render(p), "1234/1300+ 617/s");
+}
+
+TEST(progress_bar, an_unknown_total_shortens_and_never_reads_less) {
+  progress_bar bar{"in"};
+  progress p;
+  p.completed = 12000;
+  p.rate = 3;
+  EXPECT_EQ(bar.render(p), "in 12.0k/12.0k+ 3/s");
+  p.read = 2000000;
+  EXPECT_EQ(bar.render(p, 30), "in 12.0k/2.00M+ 3/s");
 }
 
 TEST(progress_bar, the_last_report_shows_the_elapsed_time) {

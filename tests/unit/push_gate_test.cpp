@@ -145,3 +145,22 @@ TEST(push_gate, close_releases_a_waiting_producer_with_false) {
   EXPECT_EQ(out.inputs.size(), 1u);
   EXPECT_EQ(out.ends, 1);
 }
+
+TEST(push_gate, counts_what_is_put_and_the_close_for_progress) {
+  sent out;
+  auto g = make_gate(8, out);
+  std::vector<progress> reports;
+  auto rep = progress_reporter::make([&](const progress&
+                                           p) { reports.push_back(p); },
+                                     1h, std::nullopt, nullptr);
+  g->set_progress(rep);
+  EXPECT_TRUE(g->put(encoded_chunk{"a", 1}, soon()));
+  EXPECT_TRUE(g->put(encoded_chunk{"b", 1}, soon()));
+  g->close();
+  EXPECT_FALSE(g->put(encoded_chunk{"c", 1}, soon()));
+  rep->finish();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].read, 2u);
+  ASSERT_TRUE(reports[0].total.has_value());
+  EXPECT_EQ(*reports[0].total, 2u);
+}

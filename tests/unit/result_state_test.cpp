@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -15,6 +16,8 @@
 #include <vector>
 
 #include "actorpool/async_result.hpp"
+#include "actorpool/detail/progress_reporter.hpp"
+#include "actorpool/errc.hpp"
 #include "manual_executor.hpp"
 
 using namespace std::chrono_literals;
@@ -155,4 +158,101 @@ TEST(result_state, on_ready_inside_a_callback_fires_at_the_finish) {
   first.state()->deliver(0, 1, encode(1));
   exec->drain();
   EXPECT_EQ(seen, (std::vector<std::string>{"listener", "after the finish"}));
+}
+
+// -- progress
+// -------------------------------------------------------------------
+
+namespace {
+
+using actorpool::progress;
+using actorpool::detail::progress_reporter;
+
+/// A three-chunk `map`-style result (2 + 2 + 1 items) whose progress goes to
+/// `log` ("3/5", "done 5/5") with every report made.
+async_result<std::vector<int>> watched_map(actorpool::detail::executor_ptr exec,
+                                           std::vector<std::string>& log) {
+  auto st = std::make_shared<typed_state<
+    std::vector<int>>>(std::vector<uint32_t>{2, 2, 1}, exec,
+                       actorpool::detail::many_decoder<std::vector<int>>());
+  auto rep = progress_reporter::make(
+    [&log](const progress& p) {
+      log.push_back((p.finished ? "done " : "") + std::to_string(p.completed)
+                    + "/" + std::to_string(p.total.value_or(0)));
+    },
+    0ms, 5, exec);
+  rep->add_read(5);
+  st->set_progress(rep);
+  return async_result<std::vector<int>>{st};
+}
+
+} // namespace
+
+TEST(result_state, progress_ends_before_callbacks_and_ready) {
+  auto exec = make_exec();
+  std::vector<std::string> log;
+  auto res = watched_map(exec, log);
+  res.state()->on_complete([&] { log.push_back("callback"); });
+  res.state()->deliver(0, 2, encode(2));
+  res.state()->deliver(2, 1, encode(1));
+  res.state()->deliver(1, 2, encode(2));
+  EXPECT_FALSE(res.ready());
+  exec->drain();
+  EXPECT_TRUE(res.ready());
+  ASSERT_GE(log.size(), 2u);
+  EXPECT_EQ(log[log.size() - 2], "done 5/5");
+  EXPECT_EQ(log.back(), "callback");
+  for (size_t i = 0; i + 2 < log.size(); ++i)
+    EXPECT_EQ(log[i].rfind("done", 0), std::string::npos) << log[i];
+}
+
+TEST(result_state, a_failed_call_gets_its_final_report) {
+  auto exec = make_exec();
+  std::vector<std::string> log;
+  auto res = watched_map(exec, log);
+  res.state()->deliver(0, 2, encode(2));
+  res.state()->fail(1, actorpool::make_error(actorpool::errc::task_failed,
+                                             std::string{"boom"}));
+  exec->drain();
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.back(), "done 2/5");
+}
+
+TEST(result_state, a_cancelled_call_gets_its_final_report) {
+  auto exec = make_exec();
+  std::vector<std::string> log;
+  auto res = watched_map(exec, log);
+  EXPECT_TRUE(res.cancel());
+  exec->drain();
+  EXPECT_EQ(log, (std::vector<std::string>{"done 0/5"}));
+}
+
+TEST(result_state, a_wait_inside_a_callback_makes_the_final_report) {
+  auto exec = make_exec();
+  auto first = single_int(exec);
+  std::vector<std::string> log;
+  auto res = watched_map(exec, log);
+  std::vector<std::string> seen_inside;
+  first.on_success([&](int) {
+    res.wait();
+    seen_inside = log;
+  });
+  first.state()->deliver(0, 1, encode(1));
+  res.state()->deliver(0, 2, encode(2));
+  res.state()->deliver(1, 2, encode(2));
+  res.state()->deliver(2, 1, encode(1));
+  exec->drain();
+  ASSERT_FALSE(seen_inside.empty());
+  EXPECT_EQ(seen_inside.back(), "done 5/5");
+  EXPECT_EQ(std::count(log.begin(), log.end(), "done 5/5"), 1);
+}
+
+TEST(result_state, a_state_without_chunks_reports_at_once) {
+  std::vector<progress> reports;
+  auto st = std::make_shared<actorpool::detail::result_state>(0, nullptr);
+  st->set_progress(
+    progress_reporter::make([&](const progress& p) { reports.push_back(p); },
+                            0ms, 0, nullptr));
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_TRUE(reports[0].finished);
 }

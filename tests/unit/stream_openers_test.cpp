@@ -20,7 +20,7 @@ TEST(stream_openers, imap_pulls_its_input_lazily_in_chunks) {
   recording_channel ch;
   std::vector<int> xs(5, 1);
   auto res = detail::open_imap<int, sqr_t>(ch, actorpool::test::sqr, xs, 2,
-                                           true);
+                                           true, actorpool::call_options{});
   EXPECT_EQ(ch.name, "actorpool::test::sqr");
   EXPECT_EQ(ch.input.gate, nullptr);
   ASSERT_NE(ch.stream, nullptr);

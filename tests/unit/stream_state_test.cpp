@@ -329,3 +329,61 @@ TEST(stream_state, chunk_arriving_while_credit_is_sent_is_not_missed) {
   EXPECT_EQ(c.what, kind::end);
   st->abandon();
 }
+
+// -- progress
+// -------------------------------------------------------------------
+
+namespace {
+
+using actorpool::progress;
+using actorpool::detail::progress_reporter;
+
+/// Logs "<completed>/<total or ?>" per report, "done " before the final one.
+actorpool::progress_observer logger(std::vector<std::string>& log) {
+  return [&log](const progress& p) {
+    log.push_back((p.finished ? "done " : "") + std::to_string(p.completed)
+                  + "/"
+                  + (p.total ? std::to_string(*p.total) : std::string{"?"}));
+  };
+}
+
+} // namespace
+
+TEST(stream_state, the_consumer_sees_the_end_after_the_final_report) {
+  auto st = make_stream(true);
+  std::vector<std::string> log;
+  auto rep = progress_reporter::make(logger(log), 1h, std::nullopt, nullptr);
+  st->set_progress(rep);
+  rep->add_read(2);
+  st->deliver(1, 1, "b");
+  st->deliver(0, 1, "a");
+  rep->end_of_input();
+  st->end(2);
+  EXPECT_EQ(take(*st).payload, "a");
+  EXPECT_EQ(take(*st).payload, "b");
+  EXPECT_TRUE(log.empty());
+  EXPECT_EQ(take(*st).what, kind::end);
+  EXPECT_EQ(log, (std::vector<std::string>{"done 2/2"}));
+  st->settled({});
+  st->abandon();
+  EXPECT_EQ(log.size(), 1u);
+}
+
+TEST(stream_state, abandoning_the_stream_makes_the_final_report) {
+  auto st = make_stream(false);
+  std::vector<std::string> log;
+  st->set_progress(
+    progress_reporter::make(logger(log), 1h, std::nullopt, nullptr));
+  st->deliver(0, 3, "abc");
+  st->abandon();
+  EXPECT_EQ(log, (std::vector<std::string>{"done 3/?"}));
+}
+
+TEST(stream_state, a_settled_stream_makes_the_final_report) {
+  auto st = make_stream(false);
+  std::vector<std::string> log;
+  st->set_progress(progress_reporter::make(logger(log), 1h, 4, nullptr));
+  st->fail(0, actorpool::make_error(errc::task_failed, std::string{"x"}));
+  st->settled({});
+  EXPECT_EQ(log, (std::vector<std::string>{"done 1/4"}));
+}

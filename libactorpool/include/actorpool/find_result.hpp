@@ -68,7 +68,9 @@ public:
   }
 
   /// Called with the search's progress at most every `interval`, and once
-  /// at the end, on the pool's callback thread.
+  /// at the end, on the pool's callback thread, as
+  /// `call_options::on_progress` describes: the final report comes before
+  /// the search's result is set, also when it fails or is cancelled.
   find_options&
   on_progress(progress_observer fn,
               std::chrono::milliseconds interval = std::chrono::milliseconds{

@@ -124,7 +124,7 @@ public:
     return map(call_options{}, std::forward<F>(f), xs, chunksize);
   }
 
-  /// `map` with per-call settings (a timeout per chunk).
+  /// `map` with per-call settings (a timeout per chunk, progress).
   template <class F, class Range>
   map_result_t<F>
   map(const call_options& opts, F&& f, const Range& xs, size_t chunksize = 0) {
@@ -139,7 +139,7 @@ public:
     return map_async(call_options{}, std::forward<F>(f), xs, chunksize);
   }
 
-  /// `map_async` with per-call settings (a timeout per chunk).
+  /// `map_async` with per-call settings (a timeout per chunk, progress).
   template <class F, class Range>
   async_result<map_result_t<F>> map_async(const call_options& opts, F&& f,
                                           const Range& xs,
@@ -151,15 +151,30 @@ public:
   /// `f(args...)` for every tuple-like item of `xs` (Python: `starmap`).
   template <class F, class Range>
   map_result_t<F> starmap(F&& f, const Range& xs, size_t chunksize = 0) {
-    return starmap_async(std::forward<F>(f), xs, chunksize).get();
+    return starmap(call_options{}, std::forward<F>(f), xs, chunksize);
+  }
+
+  /// `starmap` with per-call settings (a timeout per chunk, progress).
+  template <class F, class Range>
+  map_result_t<F> starmap(const call_options& opts, F&& f, const Range& xs,
+                          size_t chunksize = 0) {
+    return starmap_async(opts, std::forward<F>(f), xs, chunksize).get();
   }
 
   /// Asynchronous `starmap` (Python: `starmap_async`).
   template <class F, class Range>
   async_result<map_result_t<F>>
   starmap_async(F&& f, const Range& xs, size_t chunksize = 0) {
+    return starmap_async(call_options{}, std::forward<F>(f), xs, chunksize);
+  }
+
+  /// `starmap_async` with per-call settings (a timeout per chunk, progress).
+  template <class F, class Range>
+  async_result<map_result_t<F>> starmap_async(const call_options& opts, F&& f,
+                                              const Range& xs,
+                                              size_t chunksize = 0) {
     return detail::submit_map<map_result_t<F>, F, true>(channel(), f, xs,
-                                                        chunksize, {});
+                                                        chunksize, opts);
   }
 
   // -- lazy maps --------------------------------------------------------------
@@ -170,18 +185,35 @@ public:
   template <class F, class Range>
   imap_result<needed_result_t<F>>
   imap(F&& f, Range&& xs, size_t chunksize = 1) {
+    return imap(call_options{}, std::forward<F>(f), std::forward<Range>(xs),
+                chunksize);
+  }
+
+  /// `imap` with per-call settings (a timeout per chunk, progress).
+  template <class F, class Range>
+  imap_result<needed_result_t<F>>
+  imap(const call_options& opts, F&& f, Range&& xs, size_t chunksize = 1) {
     using R = needed_result_t<F>;
     return detail::open_imap<R, F>(channel(), f, std::forward<Range>(xs),
-                                   chunksize, true);
+                                   chunksize, true, opts);
   }
 
   /// Like `imap`, results in completion order (Python: `imap_unordered`).
   template <class F, class Range>
   imap_result<needed_result_t<F>>
   imap_unordered(F&& f, Range&& xs, size_t chunksize = 1) {
+    return imap_unordered(call_options{}, std::forward<F>(f),
+                          std::forward<Range>(xs), chunksize);
+  }
+
+  /// `imap_unordered` with per-call settings (a timeout per chunk, progress).
+  template <class F, class Range>
+  imap_result<needed_result_t<F>> imap_unordered(const call_options& opts,
+                                                 F&& f, Range&& xs,
+                                                 size_t chunksize = 1) {
     using R = needed_result_t<F>;
     return detail::open_imap<R, F>(channel(), f, std::forward<Range>(xs),
-                                   chunksize, false);
+                                   chunksize, false, opts);
   }
 
   // -- early termination ------------------------------------------------------

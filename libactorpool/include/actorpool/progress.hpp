@@ -9,12 +9,18 @@
 
 namespace actorpool {
 
-/// How far a long run (`find_first`, a `task_stream`) has got.
+/// How far a long run (`map`, `imap`, `find_first`, a stream) has got.
 struct progress {
-  /// Items whose results have been seen.
+  /// Items whose results (or failures) have arrived.
   uint64_t completed = 0;
-  /// Items in the input, when known (sized ranges).
+  /// Items in the input, when known: from the start for sized inputs (a
+  /// `map`, a range with `std::size`), and for other inputs (generators,
+  /// input ranges, `put` calls) once their end has been read, when it
+  /// becomes `read`.
   std::optional<uint64_t> total;
+  /// Items taken from the input so far (never less than `completed`; all
+  /// of them for a `map`, which reads its input before it starts).
+  uint64_t read = 0;
   /// Time since the run started.
   std::chrono::duration<double> elapsed{0};
   /// Average items per second since the start.
@@ -26,11 +32,15 @@ struct progress {
 };
 
 /// Receives progress reports. Runs on the pool's callback thread, at most
-/// once per reporting interval plus once at the end; keep it short.
+/// once per reporting interval while results arrive, plus exactly once at
+/// the end with `finished` set; keep it short. An observer that throws is
+/// not called again.
 using progress_observer = std::function<void(const progress&)>;
 
 /// A progress observer that draws one line on a terminal, redrawn in place:
-/// `label [#######.............] 35% 17.5k/50.0k 8750/s ETA 3.7s`. Numbers
+/// `label [#######.............] 35% 17.5k/50.0k 8750/s ETA 3.7s`, or,
+/// while the total is unknown, `label 17.5k/17.6k+ 8750/s` (completed, then
+/// read so far, the `+` saying more may come; no bar, no ETA). Numbers
 /// from 10,000 up are shortened (`13.8M/s`); the line fits the terminal's
 /// width at each redraw (the bar narrows, then goes, then the label is cut),
 /// so it never wraps. It draws

@@ -12,6 +12,7 @@
 #include "actorpool/detail/stream_state.hpp"
 #include "actorpool/find_result.hpp"
 #include "actorpool/imap_result.hpp"
+#include "actorpool/progress.hpp"
 
 namespace actorpool {
 
@@ -50,10 +51,33 @@ public:
     return timeout_;
   }
 
+  /// Calls `fn` with the stream's progress as `call_options::on_progress`
+  /// does: `read` counts the inputs put so far, `total` becomes known with
+  /// `close()`, and the final report comes before the consumer sees the
+  /// end, or when the stream is destroyed.
+  stream_options&
+  on_progress(progress_observer fn,
+              std::chrono::milliseconds interval = std::chrono::milliseconds{
+                100}) {
+    progress_ = std::move(fn);
+    progress_interval_ = interval;
+    return *this;
+  }
+
+  const progress_observer& progress_fn() const noexcept {
+    return progress_;
+  }
+
+  std::chrono::milliseconds progress_interval() const noexcept {
+    return progress_interval_;
+  }
+
 private:
   size_t window_ = 0;
   bool ordered_ = false;
   std::chrono::milliseconds timeout_{0};
+  progress_observer progress_;
+  std::chrono::milliseconds progress_interval_{100};
 };
 
 namespace detail {

@@ -36,7 +36,9 @@ std::string figures_of(const progress& p) {
             + progress_bar::short_number(static_cast<double>(p.completed)) + "/"
             + progress_bar::short_number(static_cast<double>(*p.total));
   } else {
-    line += progress_bar::short_number(static_cast<double>(p.completed));
+    auto read = std::max(p.read, p.completed);
+    line += progress_bar::short_number(static_cast<double>(p.completed)) + "/"
+            + progress_bar::short_number(static_cast<double>(read)) + "+";
   }
   line += " " + progress_bar::short_number(p.rate) + "/s";
   if (p.finished)

@@ -39,10 +39,13 @@ result_state::~result_state() {
   // nop
 }
 
-void result_state::deliver(size_t index, uint32_t, std::string&& payload) {
+void result_state::deliver(size_t index, uint32_t count,
+                           std::string&& payload) {
   std::unique_lock<std::mutex> guard{mtx_};
   if (finished_ || index >= chunks_.size() || delivered_[index])
     return;
+  if (progress_)
+    progress_->add_completed(count);
   delivered_[index] = true;
   chunks_[index] = std::move(payload);
   if (--remaining_ == 0)
@@ -65,6 +68,8 @@ void result_state::finish(std::unique_lock<std::mutex>& guard) {
   finished_ = true;
   auto fns = std::move(callbacks_);
   callbacks_.clear();
+  if (progress_) // the final report comes first, and before `ready`
+    fns.insert(fns.begin(), [rep = progress_] { rep->finish_here(); });
   auto early = std::move(finish_listeners_);
   finish_listeners_.clear();
   guard.unlock();
@@ -110,6 +115,28 @@ void result_state::on_ready(std::function<void()> fn) {
     }
   }
   fn();
+}
+
+void result_state::set_progress(progress_reporter_ptr rep) {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (!finished_) {
+      progress_ = std::move(rep);
+      return;
+    }
+  }
+  if (rep)
+    rep->finish_and_wait();
+}
+
+void result_state::report_here(bool on_exec) const {
+  if (!on_exec)
+    return;
+  std::unique_lock<std::mutex> guard{mtx_};
+  auto rep = finished_ ? progress_ : nullptr;
+  guard.unlock();
+  if (rep)
+    rep->finish_here();
 }
 
 void result_state::set_canceller(std::function<void()> fn) {
@@ -162,13 +189,19 @@ void result_state::wait() const {
   std::unique_lock<std::mutex> guard{mtx_};
   check_waitable(on_exec);
   cv_.wait(guard, [&] { return ready_here(on_exec); });
+  guard.unlock();
+  report_here(on_exec);
 }
 
 bool result_state::wait_for(std::chrono::nanoseconds timeout) const {
   auto on_exec = on_executor();
   std::unique_lock<std::mutex> guard{mtx_};
   check_waitable(on_exec);
-  return cv_.wait_for(guard, timeout, [&] { return ready_here(on_exec); });
+  if (!cv_.wait_for(guard, timeout, [&] { return ready_here(on_exec); }))
+    return false;
+  guard.unlock();
+  report_here(on_exec);
+  return true;
 }
 
 bool result_state::ready() const {

@@ -14,9 +14,8 @@ find_core::find_core(executor_ptr exec, const find_options& opts,
                      std::optional<uint64_t> total)
   : exec_(std::move(exec)), policy_(opts.policy()),
     chunksize_(static_cast<uint32_t>(std::max<size_t>(opts.chunksize(), 1))),
-    total_(total), progress_(opts.progress_fn()),
-    progress_interval_(opts.progress_interval()), start_(clock_type::now()),
-    last_report_(start_) {
+    progress_(progress_reporter::make(opts.progress_fn(),
+                                      opts.progress_interval(), total, exec_)) {
   // nop
 }
 
@@ -115,13 +114,13 @@ void find_core::drain() {
     return;
   if (consumed > 0 && credit_ && !decided_)
     credit_(consumed);
-  report_progress(false);
 }
 
 // -- callback thread: decide the winner ---------------------------------------
 
 void find_core::on_values(event& ev) {
-  seen_ += ev.count;
+  if (progress_)
+    progress_->add_completed(ev.count);
   if (decided_ && policy_ == find_policy::first_arrival)
     return;
   auto first = ev.chunk * chunksize_;
@@ -145,7 +144,8 @@ void find_core::on_failure(const event& ev) {
     }
     return;
   }
-  seen_ += 1;
+  if (progress_)
+    progress_->add_completed(1);
   decide(ev.chunk * chunksize_, ev.chunk, ev.err, ev.at);
 }
 
@@ -174,7 +174,8 @@ bool find_core::decide(size_t index, size_t chunk, caf::error err,
 
 void find_core::on_settled(const event& ev) {
   done_ = true;
-  report_progress(true);
+  if (progress_) // on this thread, before the caller's result is set
+    progress_->finish_here();
   if (decided_ && best_err_) {
     finish(best_err_);
     return;
@@ -182,30 +183,6 @@ void find_core::on_settled(const event& ev) {
   auto latency = decided_ ? ev.at - decided_at_ : clock_type::duration{0};
   finish(ev.counts, decided_, best_,
          std::chrono::duration_cast<std::chrono::nanoseconds>(latency));
-}
-
-void find_core::report_progress(bool finished) {
-  if (!progress_)
-    return;
-  auto now = clock_type::now();
-  if (!finished && now - last_report_ < progress_interval_)
-    return;
-  last_report_ = now;
-  progress p;
-  p.completed = seen_;
-  p.total = total_;
-  p.elapsed = now - start_;
-  p.finished = finished;
-  if (p.elapsed.count() > 0)
-    p.rate = static_cast<double>(seen_) / p.elapsed.count();
-  if (total_ && p.rate > 0 && *total_ >= seen_)
-    p.eta = std::chrono::duration<double>{static_cast<double>(*total_ - seen_)
-                                          / p.rate};
-  try {
-    progress_(p);
-  } catch (...) {
-    progress_ = nullptr; // an observer that throws is not called again
-  }
 }
 
 } // namespace actorpool::detail

@@ -15,6 +15,11 @@ void push_gate::set_sender(sender fn) {
   send_ = std::move(fn);
 }
 
+void push_gate::set_progress(progress_reporter_ptr rep) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  progress_ = std::move(rep);
+}
+
 // Sending under the lock keeps the inputs of concurrent producers in the
 // order they were admitted, which is the order of their indexes.
 bool push_gate::put(
@@ -37,6 +42,8 @@ bool push_gate::put(
     return false;
   ++in_flight_;
   peak_ = std::max(peak_, in_flight_);
+  if (progress_) // counted before its result can arrive
+    progress_->add_read(chunk.count);
   send_(std::move(chunk), false);
   return true;
 }
@@ -46,6 +53,8 @@ void push_gate::close() {
   if (closed_)
     return;
   closed_ = true;
+  if (progress_ && !stopped_)
+    progress_->end_of_input();
   if (!stopped_)
     send_(encoded_chunk{{}, 0}, true);
   cv_.notify_all();

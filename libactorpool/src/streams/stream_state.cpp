@@ -16,6 +16,8 @@ void stream_state::deliver(size_t index, uint32_t count,
   c.what = stream_chunk::kind::values;
   c.payload = std::move(payload);
   c.count = count;
+  if (progress_)
+    progress_->add_completed(count);
   std::lock_guard<std::mutex> guard{mtx_};
   if (ordered_)
     by_index_.emplace(index, std::move(c));
@@ -28,6 +30,8 @@ void stream_state::fail(size_t index, const caf::error& err) {
   stream_chunk c;
   c.what = stream_chunk::kind::task_error;
   c.err = err;
+  if (progress_)
+    progress_->add_completed(1);
   std::lock_guard<std::mutex> guard{mtx_};
   if (ordered_)
     by_index_.emplace(index, std::move(c));
@@ -66,6 +70,8 @@ void stream_state::abort(const caf::error& err) {
 }
 
 void stream_state::settled(const stream_counts&) {
+  if (progress_)
+    progress_->finish();
   std::lock_guard<std::mutex> guard{mtx_};
   settled_ = true;
   cv_.notify_all();
@@ -153,6 +159,11 @@ bool stream_state::next(stream_chunk& out,
   }
   if (unsent_credit_ >= credit_batch_)
     flush_credit(guard);
+  auto last = out.what == stream_chunk::kind::end
+              || out.what == stream_chunk::kind::input_error;
+  guard.unlock();
+  if (last && progress_)
+    progress_->finish_and_wait(); // the consumer sees the end after it
   return true;
 }
 
@@ -165,6 +176,8 @@ void stream_state::abandon() {
   guard.unlock();
   if (fn)
     fn(n); // lets the pool notice and drop the rest of the stream
+  if (progress_)
+    progress_->finish_and_wait(); // nothing is reported after this
 }
 
 } // namespace actorpool::detail

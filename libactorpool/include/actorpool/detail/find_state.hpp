@@ -14,6 +14,7 @@
 #include "actorpool/async_result.hpp"
 #include "actorpool/detail/codec.hpp"
 #include "actorpool/detail/job.hpp"
+#include "actorpool/detail/progress_reporter.hpp"
 #include "actorpool/find_result.hpp"
 
 namespace actorpool::detail {
@@ -39,6 +40,12 @@ public:
   /// Sets where the credit for evaluated chunks goes (the coordinator reads
   /// more input as the search consumes it).
   void set_credit_sink(std::function<void(size_t)> fn);
+
+  /// Where the progress of the search goes (null without an observer); the
+  /// reader of the input counts what it reads there.
+  const progress_reporter_ptr& reporter() const noexcept {
+    return progress_;
+  }
 
   // -- stream_job (coordinator thread) ----------------------------------------
 
@@ -103,14 +110,10 @@ private:
 
   void on_settled(const event& ev);
 
-  void report_progress(bool finished);
-
   executor_ptr exec_;
   find_policy policy_;
   uint32_t chunksize_;
-  std::optional<uint64_t> total_;
-  progress_observer progress_;
-  std::chrono::milliseconds progress_interval_;
+  progress_reporter_ptr progress_;
   stream_stopper stop_;
   std::function<void(size_t)> credit_;
   std::shared_ptr<result_state> caller_;
@@ -124,9 +127,6 @@ private:
   caf::error best_err_;
   std::chrono::steady_clock::time_point decided_at_;
   bool done_ = false;
-  uint64_t seen_ = 0;
-  std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point last_report_;
 };
 
 /// `find_core` for tasks returning `R`, testing results with `Pred`.
@@ -142,6 +142,7 @@ public:
                                                       std::move(exec),
                                                       nullptr)) {
     out_->finished_by_executor();
+    out_->set_progress(reporter()); // a cancel reports before it is ready
     set_caller(out_);
   }
 

@@ -11,6 +11,7 @@
 #include "actorpool/call_options.hpp"
 #include "actorpool/detail/chunking.hpp"
 #include "actorpool/detail/pool_channel.hpp"
+#include "actorpool/detail/progress_reporter.hpp"
 #include "actorpool/task.hpp"
 
 namespace actorpool::detail {
@@ -64,10 +65,21 @@ prepared_call<V> prepare_map(const Range& xs, size_t chunksize,
 }
 
 /// Submits `call`, a call of task `f` (`F` as the caller gave it), through
-/// `ch`: one message to the coordinator.
+/// `ch`: one message to the coordinator. Its items are the total of the
+/// progress that `opts` may ask for.
 template <class F, class R>
 async_result<R> submit_call(pool_channel& ch, F& f, prepared_call<R> call,
                             const call_options& opts) {
+  if (opts.progress_fn()) {
+    uint64_t items = 0;
+    for (auto& c : call.chunks)
+      items += c.count;
+    auto rep = progress_reporter::make(opts.progress_fn(),
+                                       opts.progress_interval(), items,
+                                       ch.executor());
+    rep->add_read(items); // read before the call was submitted
+    call.state->set_progress(std::move(rep));
+  }
   ch.submit(task_traits<F>::name(f), std::move(call.chunks), call.state, opts);
   return async_result<R>{std::move(call.state)};
 }

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "actorpool/detail/job.hpp"
+#include "actorpool/detail/progress_reporter.hpp"
 
 namespace actorpool::detail {
 
@@ -25,6 +26,9 @@ public:
   explicit push_gate(size_t window);
 
   void set_sender(sender fn);
+
+  /// Counts the inputs put, and the end of input, on `rep` (may be null).
+  void set_progress(progress_reporter_ptr rep);
 
   /// Waits for room until `deadline` (none: no limit), then sends `chunk`.
   /// Returns false if the stream was stopped or closed meanwhile; throws
@@ -64,6 +68,7 @@ private:
   bool closed_ = false;
   bool stopped_ = false;
   sender send_;
+  progress_reporter_ptr progress_;
 };
 
 } // namespace actorpool::detail

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "actorpool/detail/job.hpp"
+#include "actorpool/detail/progress_reporter.hpp"
 
 namespace actorpool::detail {
 
@@ -100,6 +101,12 @@ public:
   /// would wait forever (see above).
   void check_waitable() const;
 
+  /// Counts delivered items on `rep` and makes its final report when the
+  /// state finishes, before any callback and before the state is ready.
+  /// Set before the work is submitted; a state finished already (no
+  /// chunks) reports at once.
+  void set_progress(progress_reporter_ptr rep);
+
   /// Marks the state as one that only its executor finishes (a search's
   /// result, decided there), never the coordinator.
   void finished_by_executor() noexcept {
@@ -119,6 +126,10 @@ private:
 
   void check_waitable(bool on_exec) const;
 
+  /// A wait on the executor returns once finished, before the callbacks:
+  /// the final progress report is made there and then.
+  void report_here(bool on_exec) const;
+
   mutable std::mutex mtx_;
   mutable std::mutex decode_mtx_;
   mutable std::condition_variable cv_;
@@ -134,6 +145,7 @@ private:
   /// `on_ready` listeners registered on the executor: called at the finish.
   std::vector<std::function<void()>> finish_listeners_;
   std::function<void()> canceller_;
+  progress_reporter_ptr progress_;
   executor_ptr exec_;
   std::atomic<bool> finished_by_executor_{false};
 };

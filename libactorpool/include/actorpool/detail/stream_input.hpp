@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "actorpool/detail/job.hpp"
+#include "actorpool/detail/progress_reporter.hpp"
 #include "actorpool/detail/push_gate.hpp"
 #include "actorpool/detail/range_reader.hpp"
 
@@ -26,6 +27,22 @@ chunk_source lazy_source(Range&& xs, size_t chunksize) {
   auto rd = std::make_shared<reader>(std::forward<Range>(xs), chunksize);
   return [rd](encoded_chunk& out) {
     return rd->next(out);
+  };
+}
+
+/// `src`, counting the items it reads and the end of its input on `rep`
+/// (`src` itself without a reporter).
+inline chunk_source counted_source(chunk_source src,
+                                   progress_reporter_ptr rep) {
+  if (!rep)
+    return src;
+  return [src = std::move(src), rep](encoded_chunk& out) {
+    if (!src(out)) {
+      rep->end_of_input();
+      return false;
+    }
+    rep->add_read(out.count);
+    return true;
   };
 }
 

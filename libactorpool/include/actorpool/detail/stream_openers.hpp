@@ -7,9 +7,12 @@
 #include <utility>
 
 #include "actorpool/async_result.hpp"
+#include "actorpool/call_options.hpp"
 #include "actorpool/detail/find_state.hpp"
 #include "actorpool/detail/pool_channel.hpp"
+#include "actorpool/detail/progress_reporter.hpp"
 #include "actorpool/detail/push_gate.hpp"
+#include "actorpool/detail/range_reader.hpp"
 #include "actorpool/detail/stream_input.hpp"
 #include "actorpool/detail/stream_state.hpp"
 #include "actorpool/find_result.hpp"
@@ -24,13 +27,19 @@ namespace actorpool::detail {
 // coordinator and reads no input itself.
 
 /// An `imap` (`ordered`) or `imap_unordered` over `xs`, read lazily in
-/// chunks of `chunksize` items.
+/// chunks of `chunksize` items, with the timeout and progress of `opts`.
 template <class R, class F, class Range>
-imap_result<R>
-open_imap(pool_channel& ch, F& f, Range&& xs, size_t chunksize, bool ordered) {
+imap_result<R> open_imap(pool_channel& ch, F& f, Range&& xs, size_t chunksize,
+                         bool ordered, const call_options& opts) {
+  auto rep = progress_reporter::make(opts.progress_fn(),
+                                     opts.progress_interval(), size_of(xs),
+                                     ch.executor());
   auto src = lazy_source<task_args_t<F>>(std::forward<Range>(xs), chunksize);
   auto st = std::make_shared<stream_state>(ordered);
-  ch.open_stream(task_traits<F>::name(f), {std::move(src), nullptr}, st, {});
+  st->set_progress(rep);
+  ch.open_stream(task_traits<F>::name(f),
+                 {counted_source(std::move(src), rep), nullptr}, st,
+                 opts.timeout());
   return imap_result<R>{std::move(st)};
 }
 
@@ -43,6 +52,10 @@ open_search(pool_channel& ch, F& f, Pred pred, stream_input in,
   auto st = std::make_shared<find_state<R, Pred>>(ch.executor(), opts, total,
                                                   std::move(pred));
   async_result<find_result<R>> out{st->out()};
+  if (in.gate)
+    in.gate->set_progress(st->reporter());
+  else
+    in.source = counted_source(std::move(in.source), st->reporter());
   ch.open_search(task_traits<F>::name(f), std::move(in), std::move(st), opts);
   return out;
 }
@@ -64,8 +77,13 @@ async_result<find_result<R>> open_find_first(pool_channel& ch, F& f, Range&& xs,
 template <class R, class F>
 task_stream<R, task_args_t<F>>
 open_task_stream(pool_channel& ch, F& f, const stream_options& opts) {
+  auto rep = progress_reporter::make(opts.progress_fn(),
+                                     opts.progress_interval(), std::nullopt,
+                                     ch.executor());
   auto st = std::make_shared<stream_state>(opts.ordered());
+  st->set_progress(rep);
   auto gate = std::make_shared<push_gate>(ch.window_of(opts.window()));
+  gate->set_progress(rep);
   auto stopper = ch.open_stream(task_traits<F>::name(f), {{}, gate}, st,
                                 opts.task_timeout());
   return {std::move(gate), std::move(st), std::move(stopper)};

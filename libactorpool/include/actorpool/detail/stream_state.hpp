@@ -13,6 +13,7 @@
 #include <string>
 
 #include "actorpool/detail/job.hpp"
+#include "actorpool/detail/progress_reporter.hpp"
 
 namespace actorpool::detail {
 
@@ -60,6 +61,13 @@ public:
   /// before sending it.
   void set_credit_sink(std::function<void(size_t)> fn, size_t batch);
 
+  /// Counts arriving results on `rep`, whose final report comes when the
+  /// stream settles, or before the consumer is handed the end or abandons
+  /// the stream, whichever is first. Set before the stream opens.
+  void set_progress(progress_reporter_ptr rep) {
+    progress_ = std::move(rep);
+  }
+
   /// Waits for the next chunk; returns false if `timeout` passed first.
   bool next(stream_chunk& out,
             std::optional<std::chrono::nanoseconds> timeout = std::nullopt);
@@ -92,6 +100,7 @@ private:
   std::function<void(size_t)> credit_;
   size_t credit_batch_ = 1;
   size_t unsent_credit_ = 0;
+  progress_reporter_ptr progress_;
 };
 
 } // namespace actorpool::detail
