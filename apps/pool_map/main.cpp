@@ -28,7 +28,10 @@ constexpr const char* help_text = "usage: actorpool-pool-map [--workers N] "
                                   "\n"
                                   "    def f(x): return x * x\n"
                                   "    with Pool(5) as p:\n"
-                                  "        print(p.map(f, [1, 2, 3]))\n";
+                                  "        print(p.map(f, [1, 2, 3]))\n"
+                                  "\n"
+                                  "On a terminal, a progress bar on stderr "
+                                  "follows the map.\n";
 
 int main(int argc, char** argv) {
   actorpool_apps::answer_help(argc, argv, help_text);
@@ -43,7 +46,9 @@ int main(int argc, char** argv) {
   std::vector<long> xs(static_cast<size_t>(items));
   std::iota(xs.begin(), xs.end(), 1);
   actorpool::pool p{workers};
-  auto ys = p.map(f, xs);
+  // Draws nothing unless stderr is a terminal.
+  actorpool::progress_bar bar{"map"};
+  auto ys = p.map(actorpool::call_options{}.on_progress(bar), f, xs);
   std::printf("map(f, [1..%ld]) on %ld workers = [", items, workers);
   for (size_t i = 0; i < ys.size(); ++i)
     std::printf(i == 0 ? "%ld" : ", %ld", ys[i]);

@@ -199,6 +199,20 @@ TEST_P(progress_test, an_imap_dropped_early_reports_when_dropped) {
   EXPECT_FALSE(last.total.has_value());
 }
 
+TEST_P(progress_test, an_imap_outliving_its_pool_reports_to_the_end) {
+  report_log log;
+  auto res = [&] {
+    pool p{workers()};
+    return p.imap(call_options{}.on_progress(log.observer(), 0ms), slow_cube,
+                  counter(items));
+  }(); // the pool is gone
+  int n = 0;
+  while (res.next())
+    ++n;
+  EXPECT_EQ(n, items);
+  expect_full_run(log, items);
+}
+
 TEST_P(progress_test, a_stream_reports_what_was_put) {
   pool p{workers()};
   report_log log;
