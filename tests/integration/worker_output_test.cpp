@@ -251,6 +251,26 @@ TEST_P(worker_output_test, prefixed_lines_reach_a_pipe_while_the_task_runs) {
     << "pipe got: " << seen;
 }
 
+// A program whose stdout is a pipe nobody reads any more goes on (the lines
+// are dropped), and so do its workers.
+TEST_P(worker_output_test, a_closed_output_pipe_kills_nobody) {
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  std::fflush(stdout);
+  int saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  dup2(fds[1], STDOUT_FILENO);
+  close(fds[1]);
+  close(fds[0]);
+  int pid = 0;
+  {
+    pool p{prefixed(workers(), "<{pid}> ")};
+    pid = p.apply(print_lines, unique_marker("unread"), 10);
+  }
+  dup2(saved, STDOUT_FILENO);
+  close(saved);
+  EXPECT_GT(pid, 0);
+}
+
 TEST_P(worker_output_test, join_does_not_wait_for_a_child_of_a_task) {
   output_to_file out{STDOUT_FILENO, "worker_output_grandchild"};
   auto marker = unique_marker("left a child");

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -60,12 +62,25 @@ struct reader_state {
   std::shared_ptr<output_reader::wake_fd> wake;
   caf::actor owner;
   uint64_t wid = 0;
+  bool sigpipe_blocked = false;
   const char* name = "actorpool.output_reader";
 };
 
 using reader_actor = caf::stateful_actor<reader_state>;
 
-// Writes all of `line`; gives up when the program's output is gone.
+// The reader's thread writes to the program's stdout and stderr: when one is
+// a pipe whose reader is gone, the write fails with EPIPE instead of killing
+// the program (the signal stays pending on this thread, which ends with the
+// reader).
+void block_sigpipe() {
+  sigset_t pipe_only;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
+}
+
+// Writes all of `line`; gives up (drops the line) when the program's output
+// is gone.
 void write_all(int fd, const std::string& line) {
   size_t done = 0;
   while (done < line.size()) {
@@ -156,6 +171,10 @@ void finish_reader(reader_actor* self) {
 // the loop stays an actor, on its own thread (the reader is detached).
 void read_once(reader_actor* self) {
   auto& st = self->state;
+  if (!st.sigpipe_blocked) {
+    block_sigpipe(); // on the reader's own thread
+    st.sigpipe_blocked = true;
+  }
   pollfd fds[3] = {{st.streams[0].fd, POLLIN, 0},
                    {st.streams[1].fd, POLLIN, 0},
                    {st.wake->fd(), POLLIN, 0}};

@@ -48,6 +48,7 @@ public:
   /// open), closes them and ends. Never blocks; later calls do nothing.
   void finish();
 
+  /// The descriptor `finish()` signals, shared with the reading actor.
   class wake_fd;
 
 private:

@@ -139,7 +139,7 @@ worker_exit process_link::wait_exit(uint64_t wid) {
   if (c == nullptr)
     return worker_exit{0, false, "worker gone"};
   auto pid = c->supervisor->pid();
-  auto st = c->supervisor->wait();
+  auto st = c->reaped ? *c->reaped : c->supervisor->wait();
   c->output.finish(); // prints on its own; nobody waits for it
   children_.erase(wid);
   return describe_exit(pid, st);
