@@ -1078,3 +1078,22 @@ TEST(coordinator_core, a_replacement_takes_the_place_of_the_dead_worker) {
   EXPECT_EQ(st.workers[0].restarts, 0u);
   EXPECT_EQ(st.workers[1].chunks, 0u);
 }
+
+// The place a worker is started in (its output prefix's `{place}`) is the
+// one its figures show, also when a start failed in between.
+TEST(coordinator_core, a_worker_starts_in_the_place_its_figures_show) {
+  harness h{config(3, 1)};
+  h.start_ready();
+  EXPECT_EQ(h.env.start_places, (std::vector<uint32_t>{0, 1, 2}));
+  h.env.failing_starts = 1;
+  h.exit(2, -SIGKILL); // the replacement fails to start
+  h.core.on_timer(timer_kind::respawn, 0);
+  EXPECT_EQ(h.env.start_places, (std::vector<uint32_t>{0, 1, 2, 1, 1}));
+  ASSERT_EQ(h.env.started.size(), 4u);
+  h.hello(h.env.started.back());
+  auto st = h.core.stats();
+  ASSERT_EQ(st.workers.size(), 3u);
+  EXPECT_EQ(st.workers[1].pid, h.pid(h.env.started.back()));
+  EXPECT_EQ(st.workers[1].slot, 1u);
+  EXPECT_EQ(st.workers[1].restarts, 1u);
+}

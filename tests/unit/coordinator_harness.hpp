@@ -66,6 +66,8 @@ public:
 
   std::vector<uint64_t> started;
   size_t start_attempts = 0;
+  /// The place in the pool asked for by every start attempt.
+  std::vector<uint32_t> start_places;
   std::map<uint64_t, int> pids;
   std::vector<std::pair<uint64_t, std::vector<task_msg>>> batches;
   std::vector<std::pair<uint64_t, task_msg>> inits;
@@ -88,8 +90,9 @@ public:
 
   // -- worker_link ------------------------------------------------------------
 
-  caf::expected<int> start(uint64_t wid) override {
+  caf::expected<int> start(uint64_t wid, uint32_t place) override {
     ++start_attempts;
+    start_places.push_back(place);
     if (failing_starts > 0) {
       --failing_starts;
       return caf::expected<int>{

@@ -151,6 +151,33 @@ public:
     return max_frame_size_;
   }
 
+  /// Pattern put before every line a worker writes to its stdout or stderr,
+  /// e.g. `"[worker {place} pid {pid}] "`. Placeholders: `{pid}` (the
+  /// worker's process id) and `{place}` (its place in the pool, as in
+  /// `pool_stats::workers`, taken over by its replacement); `{{` and `}}`
+  /// are braces. Any other placeholder is a `bad_argument` when the pool is
+  /// created. Empty (default): workers write to the program's stdout and
+  /// stderr themselves, at no cost.
+  ///
+  /// With a prefix, the pool reads each worker's stdout and stderr through
+  /// pipes, on one thread per worker, and writes every complete line with
+  /// its prefix to the program's stdout or stderr in one `write` (lines of
+  /// different workers never mix; each appears when it ends, also when the
+  /// output is a pipe or a file). Lines a worker wrote are printed even when
+  /// it is killed; a last line without its newline gets one. A worker's exit
+  /// is reported (and `join()` returns) after its last line. Output of
+  /// processes a task started that outlive their worker is no longer read:
+  /// the pool does not wait for them. Costs a copy of each line in the
+  /// parent and three descriptors per worker.
+  pool_options& output_prefix(std::string pattern) {
+    output_prefix_ = std::move(pattern);
+    return *this;
+  }
+
+  const std::string& output_prefix() const noexcept {
+    return output_prefix_;
+  }
+
 private:
   std::optional<long> processes_;
   std::optional<long> max_tasks_per_child_;
@@ -163,6 +190,7 @@ private:
   std::chrono::milliseconds cancel_grace_{100};
   std::chrono::milliseconds task_timeout_{0};
   size_t max_frame_size_ = size_t{256} << 20;
+  std::string output_prefix_;
 };
 
 } // namespace actorpool

@@ -110,6 +110,9 @@ caf::message_handler worker_handlers(coordinator_actor* self) {
     [=](child_timer_atom, uint8_t kind, uint64_t wid) {
       self->state.link->on_timer(wid, static_cast<child_timer>(kind));
     },
+    [=](output_done_atom, uint64_t wid) {
+      self->state.link->on_output_done(wid);
+    },
   };
 }
 
@@ -165,8 +168,11 @@ caf::message_handler facade_handlers(coordinator_actor* self) {
 
 caf::behavior coordinator(coordinator_actor* self, pool_config cfg) {
   self->state.env = std::make_unique<actor_env>(self);
+  auto prefix = output_prefix::parse(cfg.output_prefix); // checked already
   self->state.link = std::make_unique<process_link>(self, cfg.max_frame_size,
-                                                    cfg.kill_grace);
+                                                    cfg.kill_grace,
+                                                    prefix ? std::move(*prefix)
+                                                           : output_prefix{});
   self->state.core = std::make_unique<coordinator_core>(std::move(cfg),
                                                         *self->state.env,
                                                         *self->state.link);

@@ -52,6 +52,8 @@ struct pool_config {
   size_t max_inflight_bytes = size_t{64} << 20;
   /// Run in every worker before its first task (`id` 0).
   std::optional<task_msg> initializer;
+  /// Put before every line a worker prints (checked; empty: none).
+  std::string output_prefix;
 };
 
 /// The coordinator's logic without the actor around it: the task table, the
@@ -336,7 +338,10 @@ private:
   /// Why the pool takes no new work (broken, closed or terminated), or none.
   caf::error refusal() const;
 
-  /// The lowest free place in the pool, counting one more start there.
+  /// The lowest free place in the pool.
+  uint32_t next_slot() const;
+
+  /// `next_slot()`, taken, counting one more start there.
   uint32_t take_slot();
 
   /// Frees `w`'s place for its replacement (once).

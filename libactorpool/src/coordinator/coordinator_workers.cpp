@@ -67,7 +67,7 @@ void coordinator_core::start() {
 
 void coordinator_core::start_worker() {
   auto wid = next_worker_++;
-  auto number = link_.start(wid);
+  auto number = link_.start(wid, next_slot());
   if (!number) {
     start_failed(as_start_failure(number.error()));
     return;
@@ -81,16 +81,18 @@ void coordinator_core::start_worker() {
   env_.schedule(cfg_.start_timeout, timer_kind::start_timeout, wid);
 }
 
+uint32_t coordinator_core::next_slot() const {
+  if (free_slots_.empty())
+    return static_cast<uint32_t>(slot_starts_.size());
+  return *std::min_element(free_slots_.begin(), free_slots_.end());
+}
+
 uint32_t coordinator_core::take_slot() {
-  uint32_t slot;
-  if (free_slots_.empty()) {
-    slot = static_cast<uint32_t>(slot_starts_.size());
+  auto slot = next_slot();
+  if (slot == slot_starts_.size())
     slot_starts_.push_back(0);
-  } else {
-    auto i = std::min_element(free_slots_.begin(), free_slots_.end());
-    slot = *i;
-    free_slots_.erase(i);
-  }
+  else
+    free_slots_.erase(std::find(free_slots_.begin(), free_slots_.end(), slot));
   ++slot_starts_[slot];
   return slot;
 }

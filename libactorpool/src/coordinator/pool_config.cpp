@@ -2,6 +2,7 @@
 
 #include "actorpool/cpu_count.hpp"
 #include "actorpool/exceptions.hpp"
+#include "links/output_prefix.hpp"
 #include "transport/frame.hpp"
 
 namespace actorpool::detail {
@@ -61,6 +62,9 @@ pool_config make_pool_config(const pool_options& opts) {
   cfg.start_timeout = opts.start_timeout();
   if (!opts.initializer_name().empty())
     cfg.initializer = initializer_of(opts, cfg.max_frame_size);
+  if (auto parsed = output_prefix::parse(opts.output_prefix()); !parsed)
+    throw_error(parsed.error());
+  cfg.output_prefix = opts.output_prefix();
   return cfg;
 }
 

@@ -114,7 +114,7 @@ void memory_link::crash_worker(uint64_t wid) {
     end(*w, -SIGKILL, "connection closed");
 }
 
-caf::expected<int> memory_link::start(uint64_t wid) {
+caf::expected<int> memory_link::start(uint64_t wid, uint32_t) {
   auto& w = workers_[wid];
   w.number = next_number_++;
   return w.number;

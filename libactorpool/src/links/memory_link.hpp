@@ -45,7 +45,7 @@ public:
 
   // -- worker_link ------------------------------------------------------------
 
-  caf::expected<int> start(uint64_t wid) override;
+  caf::expected<int> start(uint64_t wid, uint32_t place) override;
 
   std::string check_hello(uint64_t wid, const hello_msg& msg) override;
 

@@ -18,24 +18,49 @@ worker_exit describe_exit(int pid, const exit_status& st) {
 }
 
 process_link::process_link(caf::event_based_actor* self, size_t max_frame_size,
-                           std::chrono::milliseconds linger)
-  : self_(self), max_frame_size_(max_frame_size), linger_(linger), ctl_(self) {
+                           std::chrono::milliseconds linger,
+                           output_prefix prefix)
+  : self_(self), max_frame_size_(max_frame_size), linger_(linger),
+    prefix_(std::move(prefix)), ctl_(self) {
   // nop
 }
 
 process_link::~process_link() {
-  for (auto& kvp : children_)
+  for (auto& kvp : children_) {
     if (kvp.second.broker) // hangs up, see the broker
       caf::anon_send(kvp.second.broker, stop_atom::value);
+    kvp.second.output.finish();
+  }
 }
 
-caf::expected<int> process_link::start(uint64_t wid) {
+// With a prefix, the reader's descriptor is made first, so that a worker
+// is never started without it.
+caf::expected<spawned_process>
+process_link::spawn_child(uint64_t wid, output_reader& output) {
+  if (!prefix_.empty()) {
+    auto prepared = output_reader::prepare();
+    if (!prepared)
+      return std::move(prepared.error());
+    output = std::move(*prepared);
+  }
+  return spawn_worker_process("PoolWorker-" + std::to_string(wid), false,
+                              max_frame_size_, !prefix_.empty());
+}
+
+caf::expected<int> process_link::start(uint64_t wid, uint32_t place) {
   stop_if_stray_worker(); // a program that should be serving, not starting
-  auto proc = spawn_worker_process("PoolWorker-" + std::to_string(wid), false,
-                                   max_frame_size_);
+  output_reader output;
+  auto proc = spawn_child(wid, output);
   if (!proc)
     return std::move(proc.error());
   auto& c = children_[wid];
+  if (!prefix_.empty()) {
+    output.start(self_->system(), output_pipes{proc->out_fd, proc->err_fd},
+                 prefix_.expand(proc->pid, place),
+                 caf::actor_cast<caf::actor>(self_), wid);
+    c.output = std::move(output);
+    c.output_done = false;
+  }
   c.gate = std::make_shared<call_gate>();
   c.broker = spawn_parent_broker(self_->system(), proc->fd, wid,
                                  caf::actor_cast<caf::actor>(self_),
@@ -114,7 +139,8 @@ worker_exit process_link::wait_exit(uint64_t wid) {
   if (c == nullptr)
     return worker_exit{0, false, "worker gone"};
   auto pid = c->supervisor->pid();
-  auto st = c->supervisor->wait();
+  auto st = c->reaped ? *c->reaped : c->supervisor->wait();
+  c->output.finish(); // prints on its own; nobody waits for it
   children_.erase(wid);
   return describe_exit(pid, st);
 }
@@ -124,7 +150,7 @@ bool process_link::alive(uint64_t wid) {
 }
 
 std::optional<size_t> process_link::resident_bytes(uint64_t wid) {
-  if (auto c = find(wid))
+  if (auto c = find(wid); c && !c->reaped)
     return resident_memory(c->supervisor->pid());
   return std::nullopt;
 }
@@ -145,8 +171,25 @@ process_link::child* process_link::find(uint64_t wid) {
   return i == children_.end() ? nullptr : &i->second;
 }
 
+void process_link::on_output_done(uint64_t wid) {
+  auto c = find(wid);
+  if (c == nullptr)
+    return;
+  c->output_done = true;
+  if (c->reaped)
+    report_exit(wid, *c->reaped);
+}
+
+// A reaped worker wrote all it will write: its reader prints what the pipes
+// hold and ends, and the exit is reported after the last line.
 void process_link::report_exit(uint64_t wid, const exit_status& st) {
-  auto how = describe_exit(find(wid)->supervisor->pid(), st);
+  auto c = find(wid);
+  if (!c->output_done) {
+    c->reaped = st;
+    c->output.finish();
+    return;
+  }
+  auto how = describe_exit(c->supervisor->pid(), st);
   if (events_ != nullptr)
     events_->on_exit(wid, how); // may still tell the services
   children_.erase(wid);

@@ -55,10 +55,10 @@ public:
     events_ = events;
   }
 
-  /// Starts worker `wid`; returns the number the worker goes by: the one it
-  /// states in its hello, and that statistics and messages show (a process
-  /// id for processes).
-  virtual caf::expected<int> start(uint64_t wid) = 0;
+  /// Starts worker `wid` in `place` of the pool (`worker_stats::slot`);
+  /// returns the number the worker goes by: the one it states in its hello,
+  /// and that statistics and messages show (a process id for processes).
+  virtual caf::expected<int> start(uint64_t wid, uint32_t place) = 0;
 
   /// Checks the hello of worker `wid`: empty if it is the worker that was
   /// started and speaks this protocol, else why not ("bad hello (...)").

@@ -14,6 +14,10 @@ struct spawned_process {
   int pid = -1;
   /// Parent end: AF_UNIX stream socket, close-on-exec.
   int fd = -1;
+  /// Read ends of the pipes that are the child's stdout and stderr
+  /// (close-on-exec), or -1 when the child shares the parent's.
+  int out_fd = -1;
+  int err_fd = -1;
 };
 
 /// Starts this program again (`/proc/self/exe`) as a worker: creates a
@@ -22,11 +26,14 @@ struct spawned_process {
 /// dispositions, and sets `ACTORPOOL_WORKER`. Never forks without exec, so it
 /// is safe while the actor system's threads run. `name` and `daemon` are
 /// what `current_process()` reports in the child; `max_frame_size` is the
-/// longest frame the child reads and writes. Every failure is an
-/// `errc::worker_start_failed` error naming the system call.
-caf::expected<spawned_process> spawn_worker_process(const std::string& name,
-                                                    bool daemon,
-                                                    size_t max_frame_size);
+/// longest frame the child reads and writes. With `capture_output`, the
+/// child's stdout and stderr are the write ends of two new pipes whose read
+/// ends the parent gets (else it shares the parent's descriptors 0 to 2).
+/// Every failure is an `errc::worker_start_failed` error naming the system
+/// call, and leaves no descriptor behind.
+caf::expected<spawned_process>
+spawn_worker_process(const std::string& name, bool daemon,
+                     size_t max_frame_size, bool capture_output = false);
 
 /// How a process ended, in Python's `exitcode` convention.
 struct exit_status {

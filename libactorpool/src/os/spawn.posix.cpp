@@ -90,14 +90,27 @@ int init_attributes(posix_spawnattr_t& attr) {
   return rc;
 }
 
-// The child's end becomes fd 3 (dup2 clears close-on-exec); every other
-// descriptor above 2 is closed, including ones we inherited without
-// close-on-exec, so the child holds no other worker's socket and sees EOF as
-// soon as the parent's end closes.
-int init_file_actions(posix_spawn_file_actions_t& fa, int child_end) {
+// The descriptors a child gets besides the parent's 0 to 2, all above fd 3
+// in the parent: its socket end and, when its output is captured, the write
+// ends of its stdout and stderr pipes.
+struct child_fds {
+  int sock = -1;
+  int out = -1;
+  int err = -1;
+};
+
+// The socket end becomes fd 3, the pipes (if any) fds 1 and 2 (dup2 clears
+// close-on-exec); every other descriptor above 3 is closed, including ones
+// we inherited without close-on-exec, so the child holds no other worker's
+// socket or pipe and sees EOF as soon as the parent's end closes.
+int init_file_actions(posix_spawn_file_actions_t& fa, const child_fds& c) {
   int rc = posix_spawn_file_actions_init(&fa);
   if (rc == 0)
-    rc = posix_spawn_file_actions_adddup2(&fa, child_end, worker_fd);
+    rc = posix_spawn_file_actions_adddup2(&fa, c.sock, worker_fd);
+  if (rc == 0 && c.out >= 0)
+    rc = posix_spawn_file_actions_adddup2(&fa, c.out, STDOUT_FILENO);
+  if (rc == 0 && c.err >= 0)
+    rc = posix_spawn_file_actions_adddup2(&fa, c.err, STDERR_FILENO);
   if (rc == 0)
     rc = posix_spawn_file_actions_addclosefrom_np(&fa, worker_fd + 1);
   return rc;
@@ -113,13 +126,13 @@ int above_worker_fd(int fd) {
   return moved;
 }
 
-caf::expected<int> spawn_child(int child_end, const std::string& name,
+caf::expected<int> spawn_child(const child_fds& child, const std::string& name,
                                bool daemon, size_t max_frame_size) {
   posix_spawnattr_t attr;
   posix_spawn_file_actions_t fa;
   if (int rc = init_attributes(attr))
     return os_error("posix_spawnattr", rc);
-  if (int rc = init_file_actions(fa, child_end)) {
+  if (int rc = init_file_actions(fa, child)) {
     posix_spawnattr_destroy(&attr);
     return os_error("posix_spawn_file_actions", rc);
   }
@@ -141,35 +154,70 @@ caf::expected<int> spawn_child(int child_end, const std::string& name,
 
 namespace {
 
-caf::expected<spawned_process>
-spawn_registered(const std::string& name, bool daemon, size_t max_frame_size) {
-  int sv[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-    return os_error("socketpair", errno);
-  int child_end = above_worker_fd(sv[1]);
-  if (child_end < 0) {
-    close_fd(sv[0]);
+void close_ends(spawned_process& parent, child_fds& child) {
+  for (int fd : {parent.fd, parent.out_fd, parent.err_fd, child.sock, child.out,
+                 child.err})
+    close_fd(fd);
+  parent = spawned_process{};
+  child = child_fds{};
+}
+
+// A socketpair or pipe: the parent's end in `parent_end`, the child's
+// (moved above fd 3) in `child_end`.
+caf::error make_channel(bool socket, int& parent_end, int& child_end) {
+  int fds[2];
+  int rc = socket ? socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)
+                  : pipe2(fds, O_CLOEXEC);
+  if (rc != 0)
+    return os_error(socket ? "socketpair" : "pipe2", errno);
+  parent_end = fds[0];
+  child_end = above_worker_fd(fds[1]);
+  if (child_end < 0)
     return os_error("fcntl", errno);
+  return caf::none;
+}
+
+caf::error make_channels(spawned_process& parent, child_fds& child,
+                         bool capture_output) {
+  auto err = make_channel(true, parent.fd, child.sock);
+  if (!err && capture_output)
+    err = make_channel(false, parent.out_fd, child.out);
+  if (!err && capture_output)
+    err = make_channel(false, parent.err_fd, child.err);
+  return err;
+}
+
+caf::expected<spawned_process>
+spawn_registered(const std::string& name, bool daemon, size_t max_frame_size,
+                 bool capture_output) {
+  spawned_process parent;
+  child_fds child;
+  if (auto err = make_channels(parent, child, capture_output)) {
+    close_ends(parent, child);
+    return err;
   }
-  auto pid = spawn_child(child_end, name, daemon, max_frame_size);
-  close_fd(child_end);
+  auto pid = spawn_child(child, name, daemon, max_frame_size);
+  for (int fd : {child.sock, child.out, child.err})
+    close_fd(fd);
+  child = child_fds{};
   if (!pid) {
-    close_fd(sv[0]);
+    close_ends(parent, child);
     return std::move(pid.error());
   }
   register_child(*pid);
-  return spawned_process{*pid, sv[0]};
+  parent.pid = *pid;
+  return parent;
 }
 
 } // namespace
 
-caf::expected<spawned_process> spawn_worker_process(const std::string& name,
-                                                    bool daemon,
-                                                    size_t max_frame_size) {
+caf::expected<spawned_process>
+spawn_worker_process(const std::string& name, bool daemon,
+                     size_t max_frame_size, bool capture_output) {
   if (!begin_spawn())
     return make_error(errc::worker_start_failed,
                       std::string{"the program is ending on a signal"});
-  auto result = spawn_registered(name, daemon, max_frame_size);
+  auto result = spawn_registered(name, daemon, max_frame_size, capture_output);
   if (!result)
     spawn_failed();
   return result;
