@@ -374,6 +374,23 @@ TEST_F(thread_pool_kinds_test, in_a_user_system_without_middleman) {
   EXPECT_EQ(&p.system(), &sys);
 }
 
+TEST_F(thread_pool_kinds_test, a_spawned_thread_pool_actor) {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", 2);
+  caf::actor_system sys{cfg};
+  auto p = spawn_thread_pool(sys, pool_options{}.processes(2));
+  caf::scoped_actor self{sys};
+  std::vector<int> ys;
+  self->request(p, 30s, make_map_call(sqr, iota_vec(10), 3))
+    .receive([&](const task_reply& r) { ys = r.as<std::vector<int>>(); },
+             [&](caf::error& err) { FAIL() << render(err); });
+  EXPECT_EQ(ys, squares(10));
+  self->send(p, close_atom::value);
+  self->request(p, 30s, join_atom::value)
+    .receive([](const pool_stats& st) { EXPECT_EQ(st.completed, 4u); },
+             [&](caf::error& err) { FAIL() << render(err); });
+}
+
 TEST_F(thread_pool_kinds_test, default_size_is_the_cpu_count) {
   thread_pool p;
   EXPECT_EQ(p.size(), static_cast<size_t>(cpu_count()));
