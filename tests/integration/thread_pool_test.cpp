@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <numeric>
 #include <stdexcept>
@@ -156,8 +158,10 @@ TEST_P(thread_pool_test, apply_and_apply_async) {
   EXPECT_EQ(r.get(), 49);
   auto bad = p.apply_async(raising);
   std::atomic<bool> failed{false};
-  bad.on_error([&](const std::exception&) { failed = true; });
-  EXPECT_THROW(bad.get(), remote_failure);
+  bad.on_error([&](const std::exception& e) {
+    failed = dynamic_cast<const key_error*>(&e) != nullptr;
+  });
+  EXPECT_THROW(bad.get(), key_error);
   p.close();
   p.join(); // callbacks have run once the pool is joined
   EXPECT_EQ(seen.load(), 49);
@@ -259,16 +263,15 @@ TEST_P(thread_pool_test, wait_and_as_completed) {
   EXPECT_EQ(sum, 140);
 }
 
-TEST_P(thread_pool_test, task_exceptions_arrive_as_with_processes) {
+// A registered task's exception in a map still travels as in a process pool.
+TEST_P(thread_pool_test, exceptions_of_maps_arrive_as_with_processes) {
   thread_pool p{workers()};
+  std::vector<std::string> xs{"1", "x", "3"};
   try {
-    p.apply(raise_runtime_error, std::string{"123"});
-    FAIL() << "expected std::runtime_error";
-  } catch (const std::runtime_error& e) {
-    EXPECT_STREQ(e.what(), "123");
-    auto info = dynamic_cast<const remote_failure*>(&e);
-    ASSERT_NE(info, nullptr);
-    EXPECT_EQ(info->type_name(), "std::runtime_error");
+    p.map(parse_int, xs, 1);
+    FAIL() << "expected value_error";
+  } catch (const remote_failure& e) {
+    EXPECT_NE(e.type_name().find("value_error"), std::string::npos);
   }
   EXPECT_EQ(p.apply(sqr, 3), 9); // the thread goes on
 }
@@ -342,6 +345,124 @@ TEST_P(thread_pool_test, the_actor_interface) {
     .receive([&](const task_reply& r) { y = r.as<int>(); },
              [&](caf::error& err) { FAIL() << render(err); });
   EXPECT_EQ(y, 81);
+}
+
+namespace {
+
+/// A function object, not registered.
+struct scaler {
+  int factor;
+  int operator()(int x) const {
+    return x * factor;
+  }
+};
+
+/// A result type with no inspect overload, and not copyable.
+struct opaque {
+  explicit opaque(int v) : value(v) {
+    // nop
+  }
+  opaque(opaque&&) = default;
+  opaque(const opaque&) = delete;
+  int value;
+};
+
+/// An exception type of the user's, not derived from std::exception.
+struct user_failure {
+  int code;
+};
+
+/// One derived from std::exception, caught by its type in on_error.
+struct user_error : std::runtime_error {
+  explicit user_error(int c) : std::runtime_error("user error"), code(c) {
+    // nop
+  }
+  int code;
+};
+
+} // namespace
+
+TEST_P(thread_pool_test, any_callable_runs_without_registration) {
+  thread_pool p{workers()};
+  int k = 3;
+  EXPECT_EQ(p.apply([k](int x) { return x * k; }, 5), 15);
+  std::function<int(int, int)> add = [](int a, int b) {
+    return a + b;
+  };
+  EXPECT_EQ(p.apply(add, 2, 40), 42);
+  EXPECT_EQ(p.apply(scaler{7}, 6), 42);
+  EXPECT_EQ(p.apply_async([] { return std::string{"no arguments"}; }).get(),
+            "no arguments");
+  std::atomic<int> calls{0};
+  p.apply([&calls] { ++calls; }); // void, and a capture by reference
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST_P(thread_pool_test, arguments_and_results_are_moved) {
+  thread_pool p{workers()};
+  auto up = p.apply(
+    [](std::unique_ptr<int> x) {
+      *x += 1;
+      return x;
+    },
+    std::make_unique<int>(41));
+  ASSERT_NE(up, nullptr);
+  EXPECT_EQ(*up, 42);
+  auto r = p.apply_async([](int v) { return opaque{v}; }, 9);
+  EXPECT_EQ(r.get().value, 9);
+  EXPECT_EQ(p.apply([] { return opaque{5}; }).value, 5);
+}
+
+TEST_P(thread_pool_test, std_ref_reaches_the_callers_data) {
+  thread_pool p{workers()};
+  std::vector<int> data(16, 0);
+  std::vector<async_result<void>> rs;
+  for (int i = 0; i < 16; ++i)
+    rs.push_back(p.apply_async([](std::vector<int>& d,
+                                  int j) { d[static_cast<size_t>(j)] = j * j; },
+                               std::ref(data), i));
+  wait(rs);
+  EXPECT_EQ(data, squares(16));
+}
+
+TEST_P(thread_pool_test, a_tasks_exception_is_the_object_thrown) {
+  thread_pool p{workers()};
+  try {
+    p.apply([] { throw user_failure{7}; });
+    FAIL() << "expected user_failure";
+  } catch (const user_failure& e) {
+    EXPECT_EQ(e.code, 7);
+  }
+  auto r = p.apply_async([](int c) -> int { throw user_error{c}; }, 11);
+  std::atomic<int> seen{0};
+  r.on_error([&seen](const std::exception& e) {
+    if (auto u = dynamic_cast<const user_error*>(&e))
+      seen = u->code;
+  });
+  try {
+    r.get();
+    FAIL() << "expected user_error";
+  } catch (const user_error& e) {
+    EXPECT_EQ(e.code, 11);
+  }
+  EXPECT_FALSE(r.successful());
+  p.close();
+  p.join();
+  EXPECT_EQ(seen.load(), 11);
+}
+
+TEST_P(thread_pool_test, a_lambda_past_its_timeout_is_let_go) {
+  the_gate.close();
+  thread_pool p{workers()};
+  auto r = p.apply_async(call_options{}.timeout(100ms), [] {
+    the_gate.pass();
+    return 1;
+  });
+  EXPECT_THROW(r.get(), timeout_error);
+  EXPECT_EQ(p.apply([] { return 2; }), 2);
+  EXPECT_EQ(p.stats().stuck_threads, 1u);
+  the_gate.open();
+  EXPECT_TRUE(await_stuck(p, 0));
 }
 
 INSTANTIATE_TEST_SUITE_P(threads, thread_pool_test, ::testing::Values(1, 2, 4));

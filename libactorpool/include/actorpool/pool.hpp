@@ -294,11 +294,11 @@ protected:
   pool(caf::actor_system& sys, const pool_options& opts,
        detail::worker_kind kind);
 
-private:
-  struct impl;
-
   /// The entry points the templates above hand their work to.
   detail::pool_channel& channel() const;
+
+private:
+  struct impl;
 
   std::unique_ptr<impl> impl_;
 };
