@@ -263,17 +263,90 @@ TEST_P(thread_pool_test, wait_and_as_completed) {
   EXPECT_EQ(sum, 140);
 }
 
-// A registered task's exception in a map still travels as in a process pool.
-TEST_P(thread_pool_test, exceptions_of_maps_arrive_as_with_processes) {
+namespace {
+
+/// A function object, not registered.
+struct scaler {
+  int factor;
+  int operator()(int x) const {
+    return x * factor;
+  }
+};
+
+/// A result type with no inspect overload, and not copyable.
+struct opaque {
+  explicit opaque(int v) : value(v) {
+    // nop
+  }
+  opaque(opaque&&) = default;
+  opaque(const opaque&) = delete;
+  int value;
+};
+
+/// An exception type of the user's, not derived from std::exception.
+struct user_failure {
+  int code;
+};
+
+/// One derived from std::exception, caught by its type in on_error.
+struct user_error : std::runtime_error {
+  explicit user_error(int c) : std::runtime_error("user error"), code(c) {
+    // nop
+  }
+  int code;
+};
+
+} // namespace
+
+// Through pool& a registered task's exception travels as in a process
+// pool; on the thread_pool itself it is the object thrown.
+TEST_P(thread_pool_test, exceptions_of_maps) {
   thread_pool p{workers()};
   std::vector<std::string> xs{"1", "x", "3"};
+  pool& any = p;
   try {
-    p.map(parse_int, xs, 1);
+    any.map(parse_int, xs, 1);
     FAIL() << "expected value_error";
   } catch (const remote_failure& e) {
     EXPECT_NE(e.type_name().find("value_error"), std::string::npos);
   }
+  try {
+    p.map(parse_int, xs, 1);
+    FAIL() << "expected value_error";
+  } catch (const value_error& e) {
+    EXPECT_EQ(dynamic_cast<const remote_failure*>(&e), nullptr);
+  }
   EXPECT_EQ(p.apply(sqr, 3), 9); // the thread goes on
+}
+
+TEST_P(thread_pool_test, maps_of_any_callable) {
+  thread_pool p{workers()};
+  int k = 2;
+  auto doubled = p.map([k](int x) { return x * k; }, iota_vec(50), 3);
+  std::vector<int> expected;
+  for (int i = 0; i < 50; ++i)
+    expected.push_back(2 * i);
+  EXPECT_EQ(doubled, expected);
+  EXPECT_EQ(p.map(scaler{1}, std::vector<int>{}), std::vector<int>{});
+  std::vector<std::tuple<int, std::string>> pairs{{1, "a"}, {2, "b"}};
+  auto joined = p.starmap([](int n,
+                             std::string s) { return std::to_string(n) + s; },
+                          pairs);
+  EXPECT_EQ(joined, (std::vector<std::string>{"1a", "2b"}));
+  auto boxes = p.map_async([](int v) { return opaque{v}; }, iota_vec(10), 1);
+  ASSERT_EQ(boxes.get().size(), 10u);
+  EXPECT_EQ(boxes.get()[9].value, 9);
+  std::vector<int> data(20, 0);
+  p.map([&data](int i) { data[static_cast<size_t>(i)] = i * i; }, iota_vec(20));
+  EXPECT_EQ(data, squares(20));
+  EXPECT_THROW(p.map(
+                 [](int x) {
+                   if (x == 7)
+                     throw user_failure{x};
+                   return x;
+                 },
+                 iota_vec(20), 2),
+               user_failure);
 }
 
 TEST_P(thread_pool_test, initializer_runs_in_every_thread) {
@@ -346,41 +419,6 @@ TEST_P(thread_pool_test, the_actor_interface) {
              [&](caf::error& err) { FAIL() << render(err); });
   EXPECT_EQ(y, 81);
 }
-
-namespace {
-
-/// A function object, not registered.
-struct scaler {
-  int factor;
-  int operator()(int x) const {
-    return x * factor;
-  }
-};
-
-/// A result type with no inspect overload, and not copyable.
-struct opaque {
-  explicit opaque(int v) : value(v) {
-    // nop
-  }
-  opaque(opaque&&) = default;
-  opaque(const opaque&) = delete;
-  int value;
-};
-
-/// An exception type of the user's, not derived from std::exception.
-struct user_failure {
-  int code;
-};
-
-/// One derived from std::exception, caught by its type in on_error.
-struct user_error : std::runtime_error {
-  explicit user_error(int c) : std::runtime_error("user error"), code(c) {
-    // nop
-  }
-  int code;
-};
-
-} // namespace
 
 TEST_P(thread_pool_test, any_callable_runs_without_registration) {
   thread_pool p{workers()};
