@@ -42,6 +42,7 @@
 #include "actorpool/task.hpp"
 #include "actorpool/task_stream.hpp"
 #include "actorpool/this_task.hpp"
+#include "actorpool/thread_pool.hpp"
 #include "actorpool/value.hpp"
 #include "actorpool/version.hpp"
 #include "actorpool/wait.hpp"

@@ -51,11 +51,27 @@ public:
     deliver(0, 1, std::string{});
   }
 
+  /// Sets the value before the state finishes, for a result made in this
+  /// process by the task itself (`thread_pool`); its chunk's delivery then
+  /// finishes the state.
+  void preset(T x) {
+    std::lock_guard<std::mutex> guard{decode_mutex()};
+    value_.emplace(std::move(x));
+  }
+
+  /// Waits until ready and moves the value out: for the one owner of the
+  /// state (a blocking `apply`), as it leaves nothing for other readers.
+  T take() {
+    value();
+    std::lock_guard<std::mutex> guard{decode_mutex()};
+    return std::move(*value_);
+  }
+
   /// Returns the decoded value of a finished state (used by callbacks, which
   /// run before the state becomes ready).
   const T& decoded() {
     if (auto err = error())
-      throw_error(err);
+      throw_failure(err);
     std::lock_guard<std::mutex> guard{decode_mutex()};
     if (!value_) {
       try {
@@ -120,8 +136,12 @@ decode_fn<V> many_decoder() {
 }
 
 /// Calls `fn` with the exception that `err` stands for.
+/// Calls `fn` with the exception that `err` stands for, or with `thrown`
+/// (the task's own exception, in a `thread_pool`) if it is set and derives
+/// from `std::exception`.
 void call_with_exception(const caf::error& err,
-                         const std::function<void(const std::exception&)>& fn);
+                         const std::function<void(const std::exception&)>& fn,
+                         std::exception_ptr thrown = nullptr);
 
 } // namespace detail
 
@@ -146,7 +166,7 @@ public:
     if constexpr (std::is_void_v<T>) {
       st_->wait();
       if (auto err = st_->error())
-        throw_error(err);
+        st_->throw_failure(err);
     } else {
       return static_cast<const T&>(st_->value());
     }
@@ -225,7 +245,7 @@ public:
     auto st = st_;
     st_->on_complete([st, fn]() mutable {
       if (auto err = st->error())
-        detail::call_with_exception(err, fn);
+        detail::call_with_exception(err, fn, st->thrown());
     });
     return *this;
   }

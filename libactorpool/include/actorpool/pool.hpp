@@ -13,6 +13,7 @@
 #include "actorpool/detail/pool_channel.hpp"
 #include "actorpool/detail/prepared_call.hpp"
 #include "actorpool/detail/stream_openers.hpp"
+#include "actorpool/detail/worker_kind.hpp"
 #include "actorpool/find_result.hpp"
 #include "actorpool/imap_result.hpp"
 #include "actorpool/pool_actor.hpp"
@@ -54,6 +55,9 @@ using map_result_t = std::conditional_t<
 /// Member functions may be called from any thread. The destructor closes
 /// the pool and joins it: it waits for the submitted work to finish (unlike
 /// Python's `with Pool()`, which terminates it).
+///
+/// `thread_pool` derives from `pool`: code taking a `pool&` runs on either
+/// kind of worker.
 class pool {
 public:
   // -- constructors, destructors, and assignment operators --------------------
@@ -82,7 +86,7 @@ public:
   pool& operator=(const pool&) = delete;
 
   /// `close()` and `join()` unless done already.
-  ~pool();
+  virtual ~pool();
 
   // -- single calls -----------------------------------------------------------
 
@@ -317,11 +321,16 @@ public:
   /// The actor system the pool runs in.
   caf::actor_system& system() const noexcept;
 
-private:
-  struct impl;
+protected:
+  /// A pool of `kind` workers (processes need the middleman in `sys`).
+  pool(caf::actor_system& sys, const pool_options& opts,
+       detail::worker_kind kind);
 
   /// The entry points the templates above hand their work to.
   detail::pool_channel& channel() const;
+
+private:
+  struct impl;
 
   std::unique_ptr<impl> impl_;
 };

@@ -90,6 +90,10 @@ using pool_actor = caf::typed_actor<
 /// fails outstanding calls when it is killed (`send_exit`).
 pool_actor spawn_pool(caf::actor_system& sys, const pool_options& opts);
 
+/// Like `spawn_pool`, with threads of this process as workers (see
+/// `thread_pool`); `sys` needs no middleman.
+pool_actor spawn_thread_pool(caf::actor_system& sys, const pool_options& opts);
+
 /// Encodes `f(xs...)` for the pool actor. `f` is a registered function or a
 /// task object; throws `unknown_task_error` or `encoding_error`.
 template <class F, class... Ts>

@@ -65,6 +65,10 @@ struct pool_stats {
   uint64_t revoked = 0;
   /// Current number of chunks in flight allowed per worker.
   uint64_t window = 0;
+  /// Threads of a `thread_pool` that the pool let go while they ran a task
+  /// (past its timeout, or at `terminate`) and whose task has not returned
+  /// yet; always 0 for processes, which are killed.
+  uint64_t stuck_threads = 0;
   /// One entry per live worker (those of `pids`), ordered by place.
   std::vector<worker_stats> workers;
 };
@@ -75,7 +79,7 @@ typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
            x.submitted, x.completed, x.failed, x.queued, x.in_flight,
            x.cancelled, x.timed_out, x.workers_started, x.workers_died,
            x.workers_killed, x.workers_recycled, x.revoked, x.window,
-           x.workers);
+           x.stuck_threads, x.workers);
 }
 
 /// `x` as a few lines of text for people: the pool's counters, then a table

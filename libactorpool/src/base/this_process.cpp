@@ -13,6 +13,8 @@ worker_identity identity;
 bool is_worker = false;
 std::atomic<task_board*> board{nullptr};
 std::atomic<call_table*> calls{nullptr};
+// The board of a pool's worker thread, while it runs a task.
+thread_local task_board* thread_board = nullptr;
 
 } // namespace
 
@@ -26,7 +28,11 @@ void become_worker(worker_identity id) {
 }
 
 task_board* worker_board() noexcept {
-  return board.load();
+  return thread_board != nullptr ? thread_board : board.load();
+}
+
+void set_thread_board(task_board* b) noexcept {
+  thread_board = b;
 }
 
 call_table* worker_calls() noexcept {

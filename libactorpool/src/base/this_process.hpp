@@ -46,8 +46,14 @@ const worker_identity* this_worker() noexcept;
 /// Makes this process a worker described by `id` (once, at its entry).
 void become_worker(worker_identity id);
 
-/// The task board of this worker while it serves, or null.
+/// The task board of the task running on this thread: the one of a worker
+/// thread of a `thread_pool` while it runs a task, else the one of this
+/// worker process while it serves, or null.
 task_board* worker_board() noexcept;
+
+/// Installs (or, with null, removes) the board of a worker thread's task on
+/// the calling thread.
+void set_thread_board(task_board* board) noexcept;
 
 /// The call table of this worker while it serves, or null: service calls of
 /// task code travel over the worker's socket through it.

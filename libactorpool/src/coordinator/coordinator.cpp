@@ -69,10 +69,18 @@ caf::result<task_reply> on_call(coordinator_actor* self, task_call& call) {
   return rp;
 }
 
+/// The core's figures and the link's abandoned threads.
+pool_stats stats_of(coordinator_actor* self) {
+  auto result = self->state.core->stats();
+  if (auto threads = self->state.threads)
+    result.stuck_threads = threads->stuck();
+  return result;
+}
+
 caf::result<pool_stats> on_join(coordinator_actor* self) {
   auto rp = self->make_response_promise();
   auto err = self->state.core->join(
-    [self, rp]() mutable { rp.deliver(self->state.core->stats()); });
+    [self, rp]() mutable { rp.deliver(stats_of(self)); });
   if (err)
     rp.deliver(err);
   return rp;
@@ -101,17 +109,20 @@ caf::message_handler worker_handlers(coordinator_actor* self) {
       core()->on_results(wid, rs);
     },
     [=](down_atom, uint64_t wid, const std::string& reason) {
-      self->state.link->forget(wid);
+      if (auto procs = self->state.processes)
+        procs->forget(wid);
       core()->on_down(wid, reason);
     },
     [=](timer_atom, uint8_t kind, uint64_t wid) {
       core()->on_timer(static_cast<timer_kind>(kind), wid);
     },
     [=](child_timer_atom, uint8_t kind, uint64_t wid) {
-      self->state.link->on_timer(wid, static_cast<child_timer>(kind));
+      if (auto procs = self->state.processes)
+        procs->on_timer(wid, static_cast<child_timer>(kind));
     },
     [=](output_done_atom, uint64_t wid) {
-      self->state.link->on_output_done(wid);
+      if (auto procs = self->state.processes)
+        procs->on_output_done(wid);
     },
   };
 }
@@ -161,18 +172,33 @@ caf::message_handler facade_handlers(coordinator_actor* self) {
     [=](close_atom) { core()->close(); },
     [=](terminate_atom) { core()->terminate(); },
     [=](join_atom) { return on_join(self); },
-    [=](stats_atom) { return core()->stats(); },
+    [=](stats_atom) { return stats_of(self); },
     [=](ready_atom) { return on_ready(self); },
   };
 }
 
-caf::behavior coordinator(coordinator_actor* self, pool_config cfg) {
+void make_link(coordinator_actor* self, const pool_config& cfg,
+               worker_kind kind) {
+  auto& st = self->state;
+  if (kind == worker_kind::threads) {
+    auto link = std::make_unique<thread_link>(self);
+    st.threads = link.get();
+    st.link = std::move(link);
+  } else {
+    auto prefix = output_prefix::parse(cfg.output_prefix); // checked already
+    auto link = std::make_unique<process_link>(self, cfg.max_frame_size,
+                                               cfg.kill_grace,
+                                               prefix ? std::move(*prefix)
+                                                      : output_prefix{});
+    st.processes = link.get();
+    st.link = std::move(link);
+  }
+}
+
+caf::behavior coordinator(coordinator_actor* self, pool_config cfg,
+                          worker_kind kind) {
   self->state.env = std::make_unique<actor_env>(self);
-  auto prefix = output_prefix::parse(cfg.output_prefix); // checked already
-  self->state.link = std::make_unique<process_link>(self, cfg.max_frame_size,
-                                                    cfg.kill_grace,
-                                                    prefix ? std::move(*prefix)
-                                                           : output_prefix{});
+  make_link(self, cfg, kind);
   self->state.core = std::make_unique<coordinator_core>(std::move(cfg),
                                                         *self->state.env,
                                                         *self->state.link);
@@ -186,8 +212,9 @@ caf::behavior coordinator(coordinator_actor* self, pool_config cfg) {
 
 } // namespace
 
-caf::actor spawn_coordinator(caf::actor_system& sys, pool_config cfg) {
-  return sys.spawn(coordinator, std::move(cfg));
+caf::actor spawn_coordinator(caf::actor_system& sys, pool_config cfg,
+                             worker_kind kind) {
+  return sys.spawn(coordinator, std::move(cfg), kind);
 }
 
 } // namespace actorpool::detail

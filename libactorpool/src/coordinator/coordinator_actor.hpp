@@ -12,6 +12,7 @@
 #include "coordinator/actor_env.hpp"
 #include "coordinator/coordinator_core.hpp"
 #include "links/process_link.hpp"
+#include "links/thread_link.hpp"
 
 namespace actorpool::detail {
 
@@ -24,7 +25,11 @@ struct stream_peers {
 struct coordinator_state {
   std::unique_ptr<actor_env> env;
   /// Declared before the core, which uses it until it is gone.
-  std::unique_ptr<process_link> link;
+  std::unique_ptr<worker_link> link;
+  /// The link when the workers are processes, else null.
+  process_link* processes = nullptr;
+  /// The link when the workers are threads, else null.
+  thread_link* threads = nullptr;
   std::unique_ptr<coordinator_core> core;
   /// Streams of the actor interface, by id.
   std::unordered_map<uint64_t, stream_peers> actor_streams;

@@ -18,4 +18,12 @@ pool_actor spawn_pool(caf::actor_system& sys, const pool_options& opts) {
   return caf::actor_cast<pool_actor>(coord);
 }
 
+pool_actor spawn_thread_pool(caf::actor_system& sys, const pool_options& opts) {
+  auto cfg = detail::make_pool_config(opts);
+  auto coord = detail::spawn_coordinator(sys, std::move(cfg),
+                                         detail::worker_kind::threads);
+  detail::track_actor(sys, coord);
+  return caf::actor_cast<pool_actor>(coord);
+}
+
 } // namespace actorpool

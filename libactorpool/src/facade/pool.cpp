@@ -251,21 +251,27 @@ pool::pool(const pool_options& opts) : pool(default_system(), opts) {
 }
 
 pool::pool(caf::actor_system& sys, const pool_options& opts)
+  : pool(sys, opts, detail::worker_kind::processes) {
+  // nop
+}
+
+pool::pool(caf::actor_system& sys, const pool_options& opts,
+           detail::worker_kind kind)
   : impl_(std::make_unique<impl>()) {
   detail::stop_if_stray_worker();
   auto cfg = detail::make_pool_config(opts);
-  if (!sys.has_middleman())
+  bool threads = kind == detail::worker_kind::threads;
+  if (!threads && !sys.has_middleman())
     throw bad_argument(errc::invalid_argument,
                        "the actor system must load caf::io::middleman");
   impl_->hold = detail::hold_system(sys);
   impl_->sys = &sys;
   impl_->processes = cfg.processes;
   impl_->max_frame_size = cfg.max_frame_size;
-  impl_->callbacks = detail::make_callback_executor(sys, "pool of "
-                                                           + std::to_string(
-                                                             cfg.processes)
-                                                           + " workers");
-  impl_->coordinator = detail::spawn_coordinator(sys, std::move(cfg));
+  auto what = "pool of " + std::to_string(cfg.processes)
+              + (threads ? " threads" : " workers");
+  impl_->callbacks = detail::make_callback_executor(sys, what);
+  impl_->coordinator = detail::spawn_coordinator(sys, std::move(cfg), kind);
   detail::track_actor(sys, impl_->coordinator);
   try {
     impl_->ask<bool>(detail::ready_atom::value);

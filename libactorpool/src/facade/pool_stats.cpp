@@ -44,7 +44,10 @@ std::string to_string(const pool_stats& x) {
           + " revoked\n";
   text += "  workers: " + num(x.workers_started) + " started, "
           + num(x.workers_died) + " died, " + num(x.workers_killed)
-          + " killed, " + num(x.workers_recycled) + " recycled\n";
+          + " killed, " + num(x.workers_recycled) + " recycled";
+  if (x.stuck_threads > 0)
+    text += ", " + num(x.stuck_threads) + " stuck";
+  text += "\n";
   text += "  place      pid restarts   chunks      busy      rss\n";
   for (auto& w : x.workers)
     text += row(w);

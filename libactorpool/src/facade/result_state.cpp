@@ -249,12 +249,23 @@ void run_callback(const std::function<void()>& fn) noexcept {
   }
 }
 
+void result_state::throw_failure(const caf::error& err) const {
+  if (auto ep = thrown())
+    std::rethrow_exception(ep);
+  throw_error(err);
+}
+
 void call_with_exception(const caf::error& err,
-                         const std::function<void(const std::exception&)>& fn) {
+                         const std::function<void(const std::exception&)>& fn,
+                         std::exception_ptr thrown) {
   try {
+    if (thrown)
+      std::rethrow_exception(thrown);
     throw_error(err);
   } catch (const std::exception& e) {
     fn(e);
+  } catch (...) {
+    call_with_exception(err, fn, nullptr); // not a std::exception
   }
 }
 

@@ -200,6 +200,10 @@ caf::behavior result_watcher(watcher_actor* self, result_outbox* outbox) {
 
 } // namespace
 
+result_msg run_registered_task(const task_msg& t) {
+  return timed_run(t);
+}
+
 caf::actor spawn_task_runner(caf::actor_system& sys, worker_channel* out,
                              task_board* board, result_outbox* outbox) {
   return sys.spawn<caf::detached>(task_runner, out, board, outbox);

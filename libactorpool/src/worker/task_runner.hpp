@@ -2,11 +2,18 @@
 
 #include <caf/fwd.hpp>
 
+#include "transport/messages.hpp"
 #include "worker/result_outbox.hpp"
 #include "worker/task_board.hpp"
 #include "worker/worker_channel.hpp"
 
 namespace actorpool::detail {
+
+/// Runs chunk `t` of a registered task in the calling thread, as a worker
+/// does: decodes its arguments, calls the task and encodes its results, or
+/// reports its failure (an unknown task, a codec error, the task's
+/// exception); `exec_us` is the time it took.
+result_msg run_registered_task(const task_msg& t);
 
 /// Spawns the detached actor that runs tasks one after another and hands
 /// their results to `outbox` (closing it when it stops).

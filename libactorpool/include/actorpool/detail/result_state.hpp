@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -70,6 +71,25 @@ public:
   std::mutex& decode_mutex() const noexcept {
     return decode_mtx_;
   }
+
+  /// The exception a task of a `thread_pool` threw, as thrown; null for
+  /// other failures (and for every task of a process pool).
+  std::exception_ptr thrown() const {
+    std::lock_guard<std::mutex> guard{decode_mtx_};
+    return thrown_;
+  }
+
+  /// Keeps `ep`, the exception a task threw in this process, for `get()`
+  /// to throw once its chunk has failed.
+  void set_thrown(std::exception_ptr ep) {
+    std::lock_guard<std::mutex> guard{decode_mtx_};
+    if (!thrown_)
+      thrown_ = std::move(ep);
+  }
+
+  /// Throws the failure of a finished state: the exception as thrown if
+  /// there is one, else the one `err` stands for.
+  [[noreturn]] void throw_failure(const caf::error& err) const;
 
   // -- modifiers --------------------------------------------------------------
 
@@ -140,6 +160,7 @@ private:
   std::vector<std::string> chunks_;
   std::vector<bool> delivered_;
   caf::error err_;
+  std::exception_ptr thrown_;
   std::vector<std::function<void()>> callbacks_;
   std::vector<std::function<void()>> ready_listeners_;
   /// `on_ready` listeners registered on the executor: called at the finish.

@@ -1,0 +1,202 @@
+// thread_pool with callables that are not registered: lambdas with
+// captures, function objects, std::function; arguments and results moved,
+// never encoded (std::unique_ptr, a type without inspect, std::ref to the
+// caller's data); a task's exception as the object thrown; for 1, 2 and 4
+// threads.
+
+#include "actorpool/thread_pool.hpp"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "actorpool/wait.hpp"
+#include "support/leak_check.hpp"
+#include "support/test_tasks.hpp"
+
+using namespace actorpool;
+using namespace actorpool::test;
+
+namespace {
+
+std::vector<int> iota_vec(int n) {
+  std::vector<int> xs(static_cast<size_t>(n));
+  std::iota(xs.begin(), xs.end(), 0);
+  return xs;
+}
+
+std::vector<int> squares(int n) {
+  auto xs = iota_vec(n);
+  for (auto& x : xs)
+    x = x * x;
+  return xs;
+}
+
+class thread_pool_callable_test : public process_test_p {};
+
+} // namespace
+
+namespace {
+
+/// A function object, not registered.
+struct scaler {
+  int factor;
+  int operator()(int x) const {
+    return x * factor;
+  }
+};
+
+/// A result type with no inspect overload, and not copyable.
+struct opaque {
+  explicit opaque(int v) : value(v) {
+    // nop
+  }
+  opaque(opaque&&) = default;
+  opaque(const opaque&) = delete;
+  int value;
+};
+
+/// An exception type of the user's, not derived from std::exception.
+struct user_failure {
+  int code;
+};
+
+/// One derived from std::exception, caught by its type in on_error.
+struct user_error : std::runtime_error {
+  explicit user_error(int c) : std::runtime_error("user error"), code(c) {
+    // nop
+  }
+  int code;
+};
+
+} // namespace
+
+// Through pool& a registered task's exception travels as in a process
+// pool; on the thread_pool itself it is the object thrown.
+TEST_P(thread_pool_callable_test, exceptions_of_maps) {
+  thread_pool p{workers()};
+  std::vector<std::string> xs{"1", "x", "3"};
+  pool& any = p;
+  try {
+    any.map(parse_int, xs, 1);
+    FAIL() << "expected value_error";
+  } catch (const remote_failure& e) {
+    EXPECT_NE(e.type_name().find("value_error"), std::string::npos);
+  }
+  try {
+    p.map(parse_int, xs, 1);
+    FAIL() << "expected value_error";
+  } catch (const value_error& e) {
+    EXPECT_EQ(dynamic_cast<const remote_failure*>(&e), nullptr);
+  }
+  EXPECT_EQ(p.apply(sqr, 3), 9); // the thread goes on
+}
+
+TEST_P(thread_pool_callable_test, maps_of_any_callable) {
+  thread_pool p{workers()};
+  int k = 2;
+  auto doubled = p.map([k](int x) { return x * k; }, iota_vec(50), 3);
+  std::vector<int> expected;
+  for (int i = 0; i < 50; ++i)
+    expected.push_back(2 * i);
+  EXPECT_EQ(doubled, expected);
+  EXPECT_EQ(p.map(scaler{1}, std::vector<int>{}), std::vector<int>{});
+  std::vector<std::tuple<int, std::string>> pairs{{1, "a"}, {2, "b"}};
+  auto joined = p.starmap([](int n,
+                             std::string s) { return std::to_string(n) + s; },
+                          pairs);
+  EXPECT_EQ(joined, (std::vector<std::string>{"1a", "2b"}));
+  auto boxes = p.map_async([](int v) { return opaque{v}; }, iota_vec(10), 1);
+  ASSERT_EQ(boxes.get().size(), 10u);
+  EXPECT_EQ(boxes.get()[9].value, 9);
+  std::vector<int> data(20, 0);
+  p.map([&data](int i) { data[static_cast<size_t>(i)] = i * i; }, iota_vec(20));
+  EXPECT_EQ(data, squares(20));
+  EXPECT_THROW(p.map(
+                 [](int x) {
+                   if (x == 7)
+                     throw user_failure{x};
+                   return x;
+                 },
+                 iota_vec(20), 2),
+               user_failure);
+}
+
+TEST_P(thread_pool_callable_test, any_callable_runs_without_registration) {
+  thread_pool p{workers()};
+  int k = 3;
+  EXPECT_EQ(p.apply([k](int x) { return x * k; }, 5), 15);
+  std::function<int(int, int)> add = [](int a, int b) {
+    return a + b;
+  };
+  EXPECT_EQ(p.apply(add, 2, 40), 42);
+  EXPECT_EQ(p.apply(scaler{7}, 6), 42);
+  EXPECT_EQ(p.apply_async([] { return std::string{"no arguments"}; }).get(),
+            "no arguments");
+  std::atomic<int> calls{0};
+  p.apply([&calls] { ++calls; }); // void, and a capture by reference
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST_P(thread_pool_callable_test, arguments_and_results_are_moved) {
+  thread_pool p{workers()};
+  auto up = p.apply(
+    [](std::unique_ptr<int> x) {
+      *x += 1;
+      return x;
+    },
+    std::make_unique<int>(41));
+  ASSERT_NE(up, nullptr);
+  EXPECT_EQ(*up, 42);
+  auto r = p.apply_async([](int v) { return opaque{v}; }, 9);
+  EXPECT_EQ(r.get().value, 9);
+  EXPECT_EQ(p.apply([] { return opaque{5}; }).value, 5);
+}
+
+TEST_P(thread_pool_callable_test, std_ref_reaches_the_callers_data) {
+  thread_pool p{workers()};
+  std::vector<int> data(16, 0);
+  std::vector<async_result<void>> rs;
+  for (int i = 0; i < 16; ++i)
+    rs.push_back(p.apply_async([](std::vector<int>& d,
+                                  int j) { d[static_cast<size_t>(j)] = j * j; },
+                               std::ref(data), i));
+  wait(rs);
+  EXPECT_EQ(data, squares(16));
+}
+
+TEST_P(thread_pool_callable_test, a_tasks_exception_is_the_object_thrown) {
+  thread_pool p{workers()};
+  try {
+    p.apply([] { throw user_failure{7}; });
+    FAIL() << "expected user_failure";
+  } catch (const user_failure& e) {
+    EXPECT_EQ(e.code, 7);
+  }
+  auto r = p.apply_async([](int c) -> int { throw user_error{c}; }, 11);
+  std::atomic<int> seen{0};
+  r.on_error([&seen](const std::exception& e) {
+    if (auto u = dynamic_cast<const user_error*>(&e))
+      seen = u->code;
+  });
+  try {
+    r.get();
+    FAIL() << "expected user_error";
+  } catch (const user_error& e) {
+    EXPECT_EQ(e.code, 11);
+  }
+  EXPECT_FALSE(r.successful());
+  p.close();
+  p.join();
+  EXPECT_EQ(seen.load(), 11);
+}
+
+INSTANTIATE_TEST_SUITE_P(threads, thread_pool_callable_test,
+                         ::testing::Values(1, 2, 4));
