@@ -71,6 +71,19 @@ void count_under_rlock(rlock l, value<int> counter, int times) {
   }
 }
 
+/// Takes and gives back `l` and (twice deep) `r` `times` times.
+int take_and_give_back(lock l, rlock r, int times) {
+  for (int i = 0; i < times; ++i) {
+    l.acquire();
+    r.acquire();
+    r.acquire();
+    l.release();
+    r.release();
+    r.release();
+  }
+  return times;
+}
+
 void release_lock(lock l) {
   l.release();
 }
@@ -184,6 +197,7 @@ void limited_section(semaphore s, array<int> inside, int rounds) {
 ACTORPOOL_TASK(lock_sequence)
 ACTORPOOL_TASK(rlock_sequence)
 ACTORPOOL_TASK(count_under_lock)
+ACTORPOOL_TASK(take_and_give_back)
 ACTORPOOL_TASK(count_under_rlock)
 ACTORPOOL_TASK(release_lock)
 ACTORPOOL_TASK(release_foreign_rlock)
@@ -246,6 +260,21 @@ TEST_P(sync_lock_test, locks_exclude_across_processes) {
   EXPECT_EQ(run_all(ps), 0);
   EXPECT_EQ(counter.get(), 25 * workers());
   EXPECT_EQ(rcounter.get(), 25 * workers());
+}
+
+// A holder's release is not waited for, yet it reaches the lock before
+// anything the worker does next: here, before its result.
+TEST_P(sync_lock_test, a_holders_releases_are_in_place_before_its_result) {
+  lock l;
+  rlock r;
+  pool p{workers()};
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(p.apply(take_and_give_back, l, r, 40), 40);
+    EXPECT_TRUE(l.acquire(false));
+    EXPECT_TRUE(r.acquire(false));
+    l.release();
+    r.release();
+  }
 }
 
 TEST_P(sync_lock_test, a_lock_may_be_released_by_another_process) {

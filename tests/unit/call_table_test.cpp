@@ -94,6 +94,33 @@ TEST(call_table, a_call_writes_its_frame_and_returns_its_reply) {
   EXPECT_EQ(reply.payload, "out");
 }
 
+TEST(call_table, a_cast_is_written_without_a_call_id_and_not_waited_for) {
+  parent_end parent;
+  call_table table{parent.writer(), default_max_frame_size};
+  // Nobody ever answers: a call would wait forever, a cast returns.
+  table.cast(7, 11, 2, "give back");
+  auto calls = parent.wait_for_calls(1);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].call_id, service_call_msg::no_reply);
+  EXPECT_EQ(calls[0].service, 7u);
+  EXPECT_EQ(calls[0].op, 2);
+  EXPECT_EQ(calls[0].payload, "give back");
+  // The next call gets an id of its own and its reply as usual.
+  auto result = call_async(table, 7, "next");
+  calls = parent.wait_for_calls(2);
+  EXPECT_NE(calls[1].call_id, service_call_msg::no_reply);
+  table.complete(reply_to(calls[1].call_id, "ok"));
+  ASSERT_EQ(result.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(result.get().payload, "ok");
+}
+
+TEST(call_table, a_cast_that_cannot_be_written_throws) {
+  parent_end parent;
+  call_table table{parent.writer(), default_max_frame_size};
+  parent.fail_writes();
+  EXPECT_ANY_THROW(table.cast(7, 11, 2, {}));
+}
+
 TEST(call_table, replies_in_another_order_reach_their_own_calls) {
   parent_end parent;
   call_table table{parent.writer(), default_max_frame_size};

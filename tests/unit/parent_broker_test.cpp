@@ -207,6 +207,17 @@ TEST_F(parent_broker_test, a_service_call_is_made_as_the_worker_and_answered) {
   EXPECT_EQ(reply.payload, "1234/3/2/in");
 }
 
+TEST_F(parent_broker_test, a_call_nobody_waits_for_is_made_and_not_answered) {
+  say_hello(1234);
+  auto cast = service_call_msg{service_call_msg::no_reply, 5, 3, 2, "first"};
+  worker->write(frame_kind::service_call, cast);
+  worker->write(frame_kind::service_call, service_call_msg{9, 5, 3, 2, "then"});
+  // The only reply is the second call's: the first was made, unanswered.
+  auto reply = read_reply();
+  EXPECT_EQ(reply.call_id, 9u);
+  EXPECT_EQ(reply.payload, "1234/3/2/then");
+}
+
 TEST_F(parent_broker_test, a_call_to_a_missing_service_fails) {
   say_hello(1);
   worker->write(frame_kind::service_call, service_call_msg{4, 6, 1, 1, {}});

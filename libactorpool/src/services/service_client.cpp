@@ -71,6 +71,13 @@ std::string call_service(uint64_t id, service_op op, std::string payload) {
   return call_locally(id, op, std::move(payload));
 }
 
+void cast_service(uint64_t id, service_op op, std::string payload) {
+  if (auto calls = worker_calls())
+    calls->cast(id, this_client().thread, op, std::move(payload));
+  else
+    call_locally(id, op, std::move(payload));
+}
+
 service_handle::service_handle(caf::actor service) {
   auto hold = hold_system(service->home_system());
   id_ = register_service(std::move(service));

@@ -111,6 +111,8 @@ typename Inspector::result_type inspect(Inspector& f, failure_msg& x) {
 
 /// A call of operation `op` of service `service` by a thread of a worker.
 struct service_call_msg {
+  /// The `call_id` of a call nobody waits for: the parent sends no reply.
+  static constexpr uint64_t no_reply = 0;
   uint64_t call_id = 0;
   uint64_t service = 0;
   uint64_t thread = 0;

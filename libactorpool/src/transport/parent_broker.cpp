@@ -137,9 +137,28 @@ caf::error missing_service_error() {
   return gone_service_error();
 }
 
+// A call nobody waits for: made on the worker's behalf, its answer dropped.
+void on_service_cast(parent_broker_actor* self, service_call_msg& msg) {
+  auto service = self->state.find_service(msg.service);
+  if (!service)
+    return;
+  auto max_reply = max_payload_size(self->state.max_frame_size);
+  self->state.gate->pass([&] {
+    self
+      ->request(service, caf::infinite, service_atom::value,
+                self->state.frames->pid(), msg.thread, msg.op,
+                std::move(msg.payload), max_reply)
+      .then([](std::string&) {}, [](caf::error&) {});
+  });
+}
+
 // Task code in the worker calls a service: the call is made on the worker's
 // behalf (as its pid) and the answer, whenever it comes, goes back as a frame.
 void on_service_call(parent_broker_actor* self, service_call_msg& msg) {
+  if (msg.call_id == service_call_msg::no_reply) {
+    on_service_cast(self, msg);
+    return;
+  }
   auto service = self->state.find_service(msg.service);
   if (!service) {
     write_reply(self, msg.call_id, missing_service_error(), {});

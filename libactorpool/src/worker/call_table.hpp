@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -33,10 +35,19 @@ public:
   service_reply_msg call(uint64_t service, uint64_t thread, uint8_t op,
                          std::string payload);
 
+  /// Writes the call and returns at once; the parent sends no reply (a
+  /// call with id 0). Throws like `call` when the call cannot be written.
+  void cast(uint64_t service, uint64_t thread, uint8_t op, std::string payload);
+
   /// Called by the reader for every `service_reply` frame.
   void complete(service_reply_msg&& reply);
 
 private:
+  void check_length(const std::string& payload) const;
+
+  void spin_for_reply(uint64_t id);
+
+  std::atomic<uint64_t> completions_{0};
   writer write_;
   size_t max_frame_size_;
   std::mutex mtx_;

@@ -44,6 +44,14 @@ client_id this_client();
 /// Costs one round trip to the parent for calls from workers.
 std::string call_service(uint64_t id, service_op op, std::string payload);
 
+/// Calls operation `op` of service `id` without waiting for its answer,
+/// where that is possible: from a worker, the call is written to the
+/// parent and this returns at once (later calls of the same thread reach
+/// the service after it); an error the service answers with is dropped.
+/// In the parent process it is `call_service` (errors thrown). Costs one
+/// frame written, no round trip, from a worker.
+void cast_service(uint64_t id, service_op op, std::string payload);
+
 /// Typed convenience: encodes `xs` as the payload and decodes an `R`.
 template <class R, class... Ts>
 R call_service_as(uint64_t id, service_op op, const Ts&... xs) {
