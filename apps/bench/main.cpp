@@ -33,6 +33,13 @@
 //                        tasks = the worker count; shutdown is not timed
 //   lock_roundtrip, queue_put_get  see workloads_ipc.hpp
 //   early_termination, stop_latency  see workloads_stop.hpp
+//   thread_apply_async_50k, thread_imap_unordered_200k, thread_map_200k
+//                        the three above on a `thread_pool` of `--workers`
+//                        threads, each followed by the same workload on a
+//                        hand-written pool of std::thread, packaged_task
+//                        and std::future (impl=std_future) and one line
+//                        `workload=<name> ratio_actorpool_over_std_future=<x>`
+//                        (see workloads_threads.hpp)
 //
 // `--compare-python` then runs python_mp_bench.py (the same workloads with
 // multiprocessing.Pool and the "fork" start method, Python's default on
@@ -44,7 +51,9 @@
 // the latency figures (apply_latency, startup_*) Python's time over
 // actorpool's: either way, >1 means actorpool is better. Python's Pool()
 // returns before its workers run, so its startup figure includes one
-// trivial `apply`. Without python3 the comparison is skipped (exit 0).
+// trivial `apply`. The `thread_*` workloads are held against
+// multiprocessing.dummy.Pool (threads; impl=python-dummy). Without python3
+// the comparison is skipped (exit 0).
 
 #include <iostream>
 #include <stdexcept>
@@ -58,23 +67,29 @@
 #include "workloads_ipc.hpp"
 #include "workloads_raw.hpp"
 #include "workloads_stop.hpp"
+#include "workloads_threads.hpp"
 
 namespace {
 
 using namespace bench;
 
-/// The workloads `opts` selects; throws `std::invalid_argument` for an
-/// unknown `--only` name.
+/// The workloads `opts` selects (`--only`: every entry of that name);
+/// throws `std::invalid_argument` for an unknown `--only` name.
 std::vector<workload> selected_workloads(const options& opts) {
   auto every = all_workloads();
   every.insert(every.end(), ipc_workloads().begin(), ipc_workloads().end());
   every.insert(every.end(), stop_workloads().begin(), stop_workloads().end());
   every.insert(every.end(), raw_workloads().begin(), raw_workloads().end());
+  auto& threads = thread_workloads();
+  every.insert(every.end(), threads.begin(), threads.end());
   if (opts.only.empty())
     return every;
+  std::vector<workload> chosen;
   for (auto& w : every)
     if (opts.only == w.name)
-      return {w};
+      chosen.push_back(w);
+  if (!chosen.empty())
+    return chosen;
   throw std::invalid_argument("unknown workload '" + opts.only + "'");
 }
 
@@ -87,7 +102,7 @@ void compare_with_python(const options& opts, const std::vector<figure>& ours) {
   }
   for (auto& x : ours)
     for (auto& y : py.figures)
-      if (x.workload == y.workload)
+      if (x.impl == "actorpool" && x.workload == y.workload)
         std::cout << format_ratio(x.workload, ratio(x, y)) << std::endl;
 }
 
@@ -101,6 +116,8 @@ int run(const options& opts) {
     std::cout << format_figure(ours.back()) << std::endl;
   }
   for (auto& line : raw_ratio_lines(ours))
+    std::cout << line << std::endl;
+  for (auto& line : std_future_ratio_lines(ours))
     std::cout << line << std::endl;
   if (opts.compare_python)
     compare_with_python(opts, ours);

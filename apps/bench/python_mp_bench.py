@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The Python side of actorpool-bench: the same workloads, run with the
-standard library's multiprocessing.Pool, Lock and Queue (no third-party
+standard library's multiprocessing.Pool, Lock and Queue, and the thread_*
+workloads with multiprocessing.dummy.Pool, its thread pool (no third-party
 packages).
 
 Prints one line per figure in actorpool-bench's format, with
-impl=python-mp; actorpool-bench --compare-python runs this script and
+impl=python-mp (impl=python-dummy for thread_*); actorpool-bench --compare-python runs this script and
 computes the ratios. Run it alone with:
 
     python3 python_mp_bench.py [--workers N] [--repeat N] [--quick]
@@ -17,6 +18,7 @@ comparable across versions. Exits 1 if a workload gets a wrong result.
 
 import argparse
 import multiprocessing
+import multiprocessing.dummy
 import os
 import signal
 import platform
@@ -56,10 +58,11 @@ def expected_sum(n):
     return n * (n - 1)
 
 
-def emit(workload, workers, tasks, seconds, latency_us=None):
+def emit(workload, workers, tasks, seconds, latency_us=None,
+         impl="python-mp"):
     """Prints one figure line, as actorpool-bench's format_figure does."""
     rate = tasks / seconds if seconds > 0 else 0.0
-    line = (f"workload={workload} impl=python-mp workers={workers} "
+    line = (f"workload={workload} impl={impl} workers={workers} "
             f"tasks={tasks} seconds={seconds:.6f} tasks_per_s={rate:.1f}")
     if latency_us is not None:
         line += f" latency_us={latency_us:.2f}"
@@ -77,10 +80,12 @@ def median_of_runs(cfg, name, run):
     return statistics.median(runs)
 
 
-def timed_with_pool(cfg, name, body):
-    """Median time of body(pool) on one warmed-up pool of cfg.workers."""
-    ctx = multiprocessing.get_context(START_METHOD)
-    with ctx.Pool(cfg.workers) as pool:
+def timed_with_pool(cfg, name, body, make_pool=None):
+    """Median time of body(pool) on one warmed-up pool of cfg.workers, made
+    by make_pool (default: a process Pool)."""
+    if make_pool is None:
+        make_pool = multiprocessing.get_context(START_METHOD).Pool
+    with make_pool(cfg.workers) as pool:
         check(pool.apply(twice, (21,)) == 42, name, "warm-up call")
 
         def run():
@@ -105,28 +110,39 @@ def run_apply_latency(cfg, name, n):
     emit(name, cfg.workers, n, secs, secs * 1e6 / n)
 
 
-def run_apply_async(cfg, name, n):
+def run_apply_async(cfg, name, n, make_pool=None, impl="python-mp"):
     def body(pool):
         rs = [pool.apply_async(twice, (i,)) for i in range(n)]
         check(sum(r.get() for r in rs) == expected_sum(n), name, "sum")
 
-    emit(name, cfg.workers, n, timed_with_pool(cfg, name, body))
+    secs = timed_with_pool(cfg, name, body, make_pool)
+    emit(name, cfg.workers, n, secs, impl=impl)
 
 
-def run_imap_unordered(cfg, name, n):
+def run_imap_unordered(cfg, name, n, make_pool=None, impl="python-mp"):
     def body(pool):
         ys = list(pool.imap_unordered(twice, range(n)))
         check(len(ys) == n and sum(ys) == expected_sum(n), name, "sum")
 
-    emit(name, cfg.workers, n, timed_with_pool(cfg, name, body))
+    secs = timed_with_pool(cfg, name, body, make_pool)
+    emit(name, cfg.workers, n, secs, impl=impl)
 
 
-def run_map(cfg, name, n):
+def run_map(cfg, name, n, make_pool=None, impl="python-mp"):
     def body(pool):
         ys = pool.map(twice, range(n))
         check(ys == [twice(x) for x in range(n)], name, "values or order")
 
-    emit(name, cfg.workers, n, timed_with_pool(cfg, name, body))
+    secs = timed_with_pool(cfg, name, body, make_pool)
+    emit(name, cfg.workers, n, secs, impl=impl)
+
+
+def on_threads(run):
+    """The workload run on multiprocessing.dummy.Pool (threads)."""
+    def run_dummy(cfg, name, n):
+        run(cfg, name, n, multiprocessing.dummy.Pool, "python-dummy")
+
+    return run_dummy
 
 
 def run_payload(cfg, name, n):
@@ -371,6 +387,10 @@ WORKLOADS = [
      (2_000, 300)),
     ("stop_latency", run_stop_latency, (50_000, 10_000), (2_000, 300)),
     ("worker_replace", run_worker_replace, 1, 1),
+    ("thread_apply_async_50k", on_threads(run_apply_async), 50_000, 2_000),
+    ("thread_imap_unordered_200k", on_threads(run_imap_unordered), 200_000,
+     5_000),
+    ("thread_map_200k", on_threads(run_map), 200_000, 5_000),
 ]
 
 

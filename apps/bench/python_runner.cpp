@@ -84,7 +84,7 @@ std::vector<figure> relay_lines(int fd) {
     if (!line.empty() && line.back() == '\n')
       line.pop_back();
     std::cout << line << std::endl;
-    if (auto x = parse_figure(line); x && x->impl == "python-mp")
+    if (auto x = parse_figure(line); x && x->impl.rfind("python-", 0) == 0)
       figures.push_back(std::move(*x));
   }
   std::free(buf);

@@ -11,7 +11,8 @@ namespace bench {
 struct python_result {
   /// False if `python3` could not be started (not installed).
   bool available = false;
-  /// The `impl=python-mp` figures, in the order printed.
+  /// The `impl=python-mp` and `impl=python-dummy` figures, in the order
+  /// printed.
   std::vector<figure> figures;
 };
 
