@@ -33,10 +33,15 @@ namespace actorpool {
 ///
 /// **Cost.** Every call is one round trip to the lock's actor: about 25 µs
 /// from a worker (over its socket), about 10 µs from the parent itself (a
-/// blocking request through the actor system), on an idle machine.
-/// `acquire` plus `release` is two calls (actorpool-bench `lock_roundtrip`
-/// measures the pair from a worker); Python's `Lock`, a semaphore in shared
-/// memory, takes well under a microsecond.
+/// blocking request through the actor system), on an idle machine. One
+/// exception: in a worker, a thread releasing what it acquired does not
+/// wait for the actor (the release is written to the socket and reaches
+/// the lock before anything the thread sends next), so `acquire` plus
+/// `release` costs one round trip (actorpool-bench `lock_roundtrip`
+/// measures the pair from a worker). Such a release is not checked: if
+/// another thread or process released the lock in between (allowed for a
+/// `lock`), it is dropped instead of throwing `state_error`. Python's
+/// `Lock`, a semaphore in shared memory, takes well under a microsecond.
 class lock : public detail::acquirable {
 public:
   /// A new, unlocked lock.

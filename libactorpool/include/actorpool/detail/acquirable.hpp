@@ -19,7 +19,9 @@ namespace actorpool::detail {
 /// starts false.
 ///
 /// Cost: every member function is one call to the service, one round trip
-/// to the parent process from a worker.
+/// to the parent process from a worker; except `release` by a worker thread
+/// that holds what it releases (it acquired it and has not released it
+/// since), which is written without waiting for the reply.
 class acquirable {
 public:
   /// Acquires (a lock: takes ownership; a semaphore: takes a unit), waiting
