@@ -168,7 +168,8 @@ public:
   /// is reported (and `join()` returns) after its last line. Output of
   /// processes a task started that outlive their worker is no longer read:
   /// the pool does not wait for them. Costs a copy of each line in the
-  /// parent and three descriptors per worker.
+  /// parent and three descriptors per worker. No effect on a `thread_pool`:
+  /// its threads write to the program's stdout and stderr themselves.
   pool_options& output_prefix(std::string pattern) {
     output_prefix_ = std::move(pattern);
     return *this;
