@@ -19,29 +19,6 @@ namespace {
 
 constexpr const char* impl_name = "actorpool";
 
-/// Wall time of `body()` in seconds.
-template <class F>
-double time_it(F&& body) {
-  auto start = std::chrono::steady_clock::now();
-  body();
-  std::chrono::duration<double> dt = std::chrono::steady_clock::now() - start;
-  return dt.count();
-}
-
-/// The sum of `twice(x)` over `x` in [0, n).
-int64_t expected_sum(size_t n) {
-  auto m = static_cast<int64_t>(n);
-  return m * (m - 1);
-}
-
-/// The input 0, 1, ..., n - 1 of the map workloads.
-std::vector<int64_t> iota_input(size_t n) {
-  std::vector<int64_t> xs(n);
-  for (size_t i = 0; i < n; ++i)
-    xs[i] = static_cast<int64_t>(i);
-  return xs;
-}
-
 /// Makes sure the pool serves calls before anything is timed.
 void warm_up(actorpool::pool& p, const char* workload) {
   check(p.apply(twice, int64_t{21}) == 42, workload, "warm-up call");
@@ -108,16 +85,6 @@ figure run_imap_unordered(const run_config& cfg) {
     return dt;
   });
   return make_figure(name, impl_name, cfg.workers, xs.size(), secs);
-}
-
-/// Returns whether `ys` holds `twice(x)` for every `x` of `xs`, in order.
-bool in_order(const std::vector<int64_t>& xs, const std::vector<int64_t>& ys) {
-  if (xs.size() != ys.size())
-    return false;
-  for (size_t i = 0; i < xs.size(); ++i)
-    if (ys[i] != twice(xs[i]))
-      return false;
-  return true;
 }
 
 /// `map` with the automatic chunksize.

@@ -22,39 +22,6 @@ constexpr const char* apply_async_name = "thread_apply_async_50k";
 constexpr const char* imap_unordered_name = "thread_imap_unordered_200k";
 constexpr const char* map_name = "thread_map_200k";
 
-/// Wall time of `body()` in seconds.
-template <class F>
-double time_it(F&& body) {
-  auto start = std::chrono::steady_clock::now();
-  body();
-  std::chrono::duration<double> dt = std::chrono::steady_clock::now() - start;
-  return dt.count();
-}
-
-/// The sum of `twice(x)` over `x` in [0, n).
-int64_t expected_sum(size_t n) {
-  auto m = static_cast<int64_t>(n);
-  return m * (m - 1);
-}
-
-/// The input 0, 1, ..., n - 1 of the map workloads.
-std::vector<int64_t> iota_input(size_t n) {
-  std::vector<int64_t> xs(n);
-  for (size_t i = 0; i < n; ++i)
-    xs[i] = static_cast<int64_t>(i);
-  return xs;
-}
-
-/// Whether `ys` holds `twice(x)` for every `x` of `xs`, in order.
-bool in_order(const std::vector<int64_t>& xs, const std::vector<int64_t>& ys) {
-  if (xs.size() != ys.size())
-    return false;
-  for (size_t i = 0; i < xs.size(); ++i)
-    if (ys[i] != twice(xs[i]))
-      return false;
-  return true;
-}
-
 /// The median time of `--repeat` runs of `body(sum)`, which adds up the
 /// results of `n` tasks; checks every run's sum.
 template <class Body>
