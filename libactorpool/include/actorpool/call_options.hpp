@@ -11,7 +11,20 @@ namespace actorpool {
 /// `apply_async`, `map`, `map_async`, `starmap`, `starmap_async`, `imap`
 /// and `imap_unordered`:
 /// `p.apply_async(call_options{}.timeout(2s), f, x)`.
-class call_options {
+///
+/// **Progress** (`on_progress`): calls `fn` with the call's progress on the
+/// pool's callback thread, at most every `interval` while results arrive, and
+/// exactly once more at the end with `finished` set: when the call succeeded,
+/// failed, was cancelled or the pool was terminated. That final report comes
+/// before the call's result is delivered, and nothing comes after it: `map`
+/// returns, `get()` and `wait()` return and `on_complete` callbacks run
+/// only after it; an `imap` sequence ends (with `nullopt` or the exception
+/// that ends it) only after it, and destroying the sequence early makes
+/// it then. A call the pool refuses at once (it is closed) throws and
+/// reports nothing. `total` is the number of items for a `map` and for
+/// sized ranges; otherwise it becomes known when the input has been read
+/// to its end, and until then `read` says how far the input has been read.
+class call_options : public progress_option<call_options> {
 public:
   /// Limit on the run time of each task message of the call (for `map`:
   /// of each chunk). A task still running when it expires fails with
@@ -27,39 +40,8 @@ public:
     return timeout_;
   }
 
-  /// Calls `fn` with the call's progress on the pool's callback thread, at
-  /// most every `interval` while results arrive, and exactly once more at
-  /// the end with `finished` set: when the call succeeded, failed, was
-  /// cancelled or the pool was terminated. That final report comes before
-  /// the call's result is delivered, and nothing comes after it: `map`
-  /// returns, `get()` and `wait()` return and `on_complete` callbacks run
-  /// only after it; an `imap` sequence ends (with `nullopt` or the exception
-  /// that ends it) only after it, and destroying the sequence early makes
-  /// it then. A call the pool refuses at once (it is closed) throws and
-  /// reports nothing. `total` is the number of items for a `map` and for
-  /// sized ranges; otherwise it becomes known when the input has been read
-  /// to its end, and until then `read` says how far the input has been read.
-  call_options&
-  on_progress(progress_observer fn,
-              std::chrono::milliseconds interval = std::chrono::milliseconds{
-                100}) {
-    progress_ = std::move(fn);
-    progress_interval_ = interval;
-    return *this;
-  }
-
-  const progress_observer& progress_fn() const noexcept {
-    return progress_;
-  }
-
-  std::chrono::milliseconds progress_interval() const noexcept {
-    return progress_interval_;
-  }
-
 private:
   std::chrono::milliseconds timeout_{0};
-  progress_observer progress_;
-  std::chrono::milliseconds progress_interval_{100};
 };
 
 } // namespace actorpool

@@ -24,7 +24,12 @@ enum class find_policy {
 
 /// Settings of a `find_first`, chainable:
 /// `find_options{}.policy(find_policy::lowest_index).window(64)`.
-class find_options {
+///
+/// **Progress** (`on_progress`): the observer is called with the search's
+/// progress at most every `interval`, and once at the end, on the pool's
+/// callback thread, as the `call_options` describe: the final report comes
+/// before the search's result is set, also when it fails or is cancelled.
+class find_options : public progress_option<find_options> {
 public:
   find_options& policy(find_policy x) noexcept {
     policy_ = x;
@@ -67,34 +72,11 @@ public:
     return task_timeout_;
   }
 
-  /// Called with the search's progress at most every `interval`, and once
-  /// at the end, on the pool's callback thread, as
-  /// `call_options::on_progress` describes: the final report comes before
-  /// the search's result is set, also when it fails or is cancelled.
-  find_options&
-  on_progress(progress_observer fn,
-              std::chrono::milliseconds interval = std::chrono::milliseconds{
-                100}) {
-    progress_ = std::move(fn);
-    progress_interval_ = interval;
-    return *this;
-  }
-
-  const progress_observer& progress_fn() const noexcept {
-    return progress_;
-  }
-
-  std::chrono::milliseconds progress_interval() const noexcept {
-    return progress_interval_;
-  }
-
 private:
   find_policy policy_ = find_policy::first_arrival;
   size_t chunksize_ = 1;
   size_t window_ = 0;
   std::chrono::milliseconds task_timeout_{0};
-  progress_observer progress_;
-  std::chrono::milliseconds progress_interval_{100};
 };
 
 /// What a `find_first` found, and what it cost: the matching result and

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace actorpool {
 
@@ -36,6 +37,39 @@ struct progress {
 /// the end with `finished` set; keep it short. An observer that throws is
 /// not called again.
 using progress_observer = std::function<void(const progress&)>;
+
+/// The progress setting an options type (`call_options`, `stream_options`,
+/// `find_options`) carries; `Options` is that type, which each setter
+/// returns. When reports come is described by each options type.
+template <class Options>
+class progress_option {
+public:
+  /// Calls `fn` with the run's progress on the pool's callback thread, at
+  /// most every `interval` while results arrive, and exactly once more at
+  /// the end with `finished` set.
+  Options&
+  on_progress(progress_observer fn,
+              std::chrono::milliseconds interval = std::chrono::milliseconds{
+                100}) {
+    progress_ = std::move(fn);
+    progress_interval_ = interval;
+    return static_cast<Options&>(*this);
+  }
+
+  /// The observer (empty: none).
+  const progress_observer& progress_fn() const noexcept {
+    return progress_;
+  }
+
+  /// The shortest time between two reports.
+  std::chrono::milliseconds progress_interval() const noexcept {
+    return progress_interval_;
+  }
+
+private:
+  progress_observer progress_;
+  std::chrono::milliseconds progress_interval_{100};
+};
 
 /// A progress observer that draws one line on a terminal, redrawn in place:
 /// `label [#######.............] 35% 17.5k/50.0k 8750/s ETA 3.7s`, or,

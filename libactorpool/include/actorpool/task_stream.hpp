@@ -17,7 +17,12 @@
 namespace actorpool {
 
 /// Settings of a `task_stream`, chainable.
-class stream_options {
+///
+/// **Progress** (`on_progress`): calls `fn` with the stream's progress as for
+/// `call_options`: `read` counts the inputs put so far, `total` becomes
+/// known with `close()`, and the final report comes before the consumer sees
+/// the end, or when the stream is destroyed.
+class stream_options : public progress_option<stream_options> {
 public:
   /// Inputs between `put` and the consumer, at most (default 0: 64 per
   /// worker). A `put` waits while the window is full: memory stays bounded
@@ -51,33 +56,10 @@ public:
     return timeout_;
   }
 
-  /// Calls `fn` with the stream's progress as `call_options::on_progress`
-  /// does: `read` counts the inputs put so far, `total` becomes known with
-  /// `close()`, and the final report comes before the consumer sees the
-  /// end, or when the stream is destroyed.
-  stream_options&
-  on_progress(progress_observer fn,
-              std::chrono::milliseconds interval = std::chrono::milliseconds{
-                100}) {
-    progress_ = std::move(fn);
-    progress_interval_ = interval;
-    return *this;
-  }
-
-  const progress_observer& progress_fn() const noexcept {
-    return progress_;
-  }
-
-  std::chrono::milliseconds progress_interval() const noexcept {
-    return progress_interval_;
-  }
-
 private:
   size_t window_ = 0;
   bool ordered_ = false;
   std::chrono::milliseconds timeout_{0};
-  progress_observer progress_;
-  std::chrono::milliseconds progress_interval_{100};
 };
 
 namespace detail {
