@@ -32,19 +32,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-std::vector<int> iota_vec(int n) {
-  std::vector<int> xs(static_cast<size_t>(n));
-  std::iota(xs.begin(), xs.end(), 0);
-  return xs;
-}
-
-std::vector<int> squares(int n) {
-  auto xs = iota_vec(n);
-  for (auto& x : xs)
-    x = x * x;
-  return xs;
-}
-
 std::vector<std::tuple<int, int>> mul_args(int n) {
   std::vector<std::tuple<int, int>> xs;
   for (int i = 0; i < n; ++i)

@@ -26,19 +26,6 @@ using namespace actorpool::test;
 
 namespace {
 
-std::vector<int> iota_vec(int n) {
-  std::vector<int> xs(static_cast<size_t>(n));
-  std::iota(xs.begin(), xs.end(), 0);
-  return xs;
-}
-
-std::vector<int> squares(int n) {
-  auto xs = iota_vec(n);
-  for (auto& x : xs)
-    x = x * x;
-  return xs;
-}
-
 class thread_pool_callable_test : public process_test_p {};
 
 } // namespace

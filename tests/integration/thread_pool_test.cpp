@@ -106,19 +106,6 @@ bool is_77(int x) {
 }
 ACTORPOOL_TASK(is_77)
 
-std::vector<int> iota_vec(int n) {
-  std::vector<int> xs(static_cast<size_t>(n));
-  std::iota(xs.begin(), xs.end(), 0);
-  return xs;
-}
-
-std::vector<int> squares(int n) {
-  auto xs = iota_vec(n);
-  for (auto& x : xs)
-    x = x * x;
-  return xs;
-}
-
 /// Waits until the pool counts `n` stuck threads; false after 10 s.
 bool await_stuck(const thread_pool& p, uint64_t n) {
   auto end = std::chrono::steady_clock::now() + 10s;

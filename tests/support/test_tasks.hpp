@@ -4,6 +4,7 @@
 // CPython's _test_multiprocessing.py (sqr, mul, raising, ...).
 
 #include <iterator>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -181,5 +182,20 @@ public:
     return 1;
   }
 };
+
+/// 0, 1, ..., n - 1.
+inline std::vector<int> iota_vec(int n) {
+  std::vector<int> xs(static_cast<size_t>(n));
+  std::iota(xs.begin(), xs.end(), 0);
+  return xs;
+}
+
+/// 0, 1, 4, ..., (n - 1)^2.
+inline std::vector<int> squares(int n) {
+  auto xs = iota_vec(n);
+  for (auto& x : xs)
+    x = x * x;
+  return xs;
+}
 
 } // namespace actorpool::test
