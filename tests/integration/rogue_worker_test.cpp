@@ -37,6 +37,14 @@ int rogue(std::string bytes) {
 }
 ACTORPOOL_TASK(rogue)
 
+/// Writes the start of a frame, then hangs inside the "write" of the rest.
+int rogue_then_silence(std::string bytes) {
+  rogue(std::move(bytes));
+  for (;;)
+    pause(); // killed by the pool
+}
+ACTORPOOL_TASK(rogue_then_silence)
+
 std::string header(uint32_t length, uint8_t kind) {
   std::string h(5, '\0');
   h[0] = static_cast<char>(length >> 24);
@@ -105,6 +113,19 @@ TEST_P(rogue_worker_test, a_rogue_with_retries_fails_after_its_budget) {
   }
   EXPECT_EQ(p.stats().workers_died, 3u);
   EXPECT_EQ(p.apply(sqr, 5), 25);
+}
+
+TEST_P(rogue_worker_test, a_frame_cut_short_then_silence_drops_the_worker) {
+  pool p{pool_options{}.processes(workers()).max_retries(0)};
+  try {
+    p.apply(rogue_then_silence, header(64, 3) + "short");
+    FAIL() << "the call should fail";
+  } catch (const worker_died_error& e) {
+    EXPECT_NE(std::string{e.what()}.find("a frame cut short"),
+              std::string::npos)
+      << e.what();
+  }
+  EXPECT_EQ(p.apply(sqr, 7), 49);
 }
 
 INSTANTIATE_TEST_SUITE_P(rogue, rogue_worker_test, ::testing::Values(1, 2, 4),

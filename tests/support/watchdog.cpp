@@ -15,7 +15,7 @@ namespace actorpool::test {
 std::chrono::seconds watchdog_limit() {
   if (auto s = std::getenv("ACTORPOOL_TEST_WATCHDOG_S"))
     return std::chrono::seconds{std::atoi(s)};
-  return std::chrono::seconds{60};
+  return std::chrono::seconds{60 * ACTORPOOL_TEST_TIME_FACTOR};
 }
 
 namespace {

@@ -27,7 +27,6 @@ using service_atom = caf::atom_constant<caf::atom("service")>;
 using client_down_atom = caf::atom_constant<caf::atom("clientdown")>;
 using target_atom = caf::atom_constant<caf::atom("target")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
-using stall_atom = caf::atom_constant<caf::atom("stall")>;
 using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
 using child_timer_atom = caf::atom_constant<caf::atom("childtimer")>;
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <caf/actor_system.hpp>
+#include <caf/after.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/sec.hpp>
@@ -35,10 +36,8 @@ struct parent_broker_state {
   /// Decodes the worker's frames and keeps its hello's pid.
   std::unique_ptr<worker_frames> frames;
   bool down = false;
-  /// Counts the reads, to tell whether a frame cut short is still coming,
-  /// and whether a check for that is pending.
-  uint64_t reads = 0;
-  bool stall_check_pending = false;
+  /// Whether the behavior in force watches for a frame cut short.
+  bool watching = false;
   const char* name = "actorpool.parent_broker";
 };
 
@@ -211,59 +210,13 @@ std::unique_ptr<worker_frames> make_frames(parent_broker_actor* self) {
   return std::make_unique<worker_frames>(std::move(cbs));
 }
 
-void on_data(parent_broker_actor* self, const caf::io::new_data_msg& msg) {
-  auto& st = self->state;
-  if (st.down)
-    return;
-  auto err = st.reader.consume(msg.buf.data(), msg.buf.size(),
-                               [&st](const frame_view& fv) {
-                                 return dispatch_frame(fv, *st.frames);
-                               });
-  if (err) {
-    hang_up(self, "protocol violation: " + caf::to_string(err));
-    return;
-  }
-  ++st.reads;
-  if (st.reader.buffered() > 0 && !st.stall_check_pending) {
-    st.stall_check_pending = true;
-    self->delayed_send(self, stall_limit, stall_atom::value, st.reads);
-  }
-}
+void on_data(parent_broker_actor* self, const caf::io::new_data_msg& msg);
 
-// One check pending at a time: it looks again while data keeps coming.
-void on_stall_check(parent_broker_actor* self, uint64_t reads) {
-  auto& st = self->state;
-  st.stall_check_pending = false;
-  if (st.down || st.reader.buffered() == 0)
-    return;
-  if (reads != st.reads) { // more came meanwhile: look again later
-    st.stall_check_pending = true;
-    self->delayed_send(self, stall_limit, stall_atom::value, st.reads);
-    return;
-  }
-  hang_up(self, "protocol violation: a frame cut short ("
-                  + std::to_string(st.reader.buffered())
-                  + " bytes, then nothing for 2 s)");
-}
-
-caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
-                            caf::actor coordinator, size_t max_frame_size,
-                            std::shared_ptr<call_gate> gate,
-                            service_lookup find) {
-  auto& st = self->state;
-  st.coordinator = std::move(coordinator);
-  st.gate = std::move(gate);
-  st.find_service = std::move(find);
-  st.wid = wid;
-  st.frames = make_frames(self);
-  st.reader = frame_reader{max_frame_size};
-  st.max_frame_size = max_frame_size;
-  st.fd = fd;
-  st.hdl = self->add_scribe(fd);
-  self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
+// The broker's handlers, and `extra` ones (the stall watch).
+template <class... Extra>
+caf::behavior serving(parent_broker_actor* self, Extra... extra) {
   return {
     [=](const caf::io::new_data_msg& msg) { on_data(self, msg); },
-    [=](stall_atom, uint64_t reads) { on_stall_check(self, reads); },
     [=](tasks_atom, std::vector<task_msg>& batch) {
       write_frame(self, frame_kind::tasks, batch);
     },
@@ -281,7 +234,70 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
       report_down(self, "connection closed");
       self->quit();
     },
+    std::move(extra)...,
   };
+}
+
+void on_stall(parent_broker_actor* self);
+
+// While part of a frame is buffered, the broker's receive timeout watches
+// for the rest: a timeout the actor clock tracks per actor and drops when the
+// broker quits, unlike a delayed message to itself, which the clock would
+// keep (and the broker with it) until it fell due.
+void watch_for_stall(parent_broker_actor* self) {
+  auto& st = self->state;
+  bool watch = !st.down && st.reader.buffered() > 0;
+  if (watch == st.watching)
+    return;
+  st.watching = watch;
+  if (watch)
+    self->become(serving(
+      self, caf::after(stall_limit) >> [=] { on_stall(self); }));
+  else
+    self->become(serving(self));
+}
+
+void on_data(parent_broker_actor* self, const caf::io::new_data_msg& msg) {
+  auto& st = self->state;
+  if (st.down)
+    return;
+  auto err = st.reader.consume(msg.buf.data(), msg.buf.size(),
+                               [&st](const frame_view& fv) {
+                                 return dispatch_frame(fv, *st.frames);
+                               });
+  if (err) {
+    hang_up(self, "protocol violation: " + caf::to_string(err));
+    return;
+  }
+  watch_for_stall(self);
+}
+
+// Nothing came for `stall_limit` while a frame was cut short.
+void on_stall(parent_broker_actor* self) {
+  auto& st = self->state;
+  if (!st.down && st.reader.buffered() > 0)
+    hang_up(self, "protocol violation: a frame cut short ("
+                    + std::to_string(st.reader.buffered())
+                    + " bytes, then nothing for 2 s)");
+  watch_for_stall(self);
+}
+
+caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
+                            caf::actor coordinator, size_t max_frame_size,
+                            std::shared_ptr<call_gate> gate,
+                            service_lookup find) {
+  auto& st = self->state;
+  st.coordinator = std::move(coordinator);
+  st.gate = std::move(gate);
+  st.find_service = std::move(find);
+  st.wid = wid;
+  st.frames = make_frames(self);
+  st.reader = frame_reader{max_frame_size};
+  st.max_frame_size = max_frame_size;
+  st.fd = fd;
+  st.hdl = self->add_scribe(fd);
+  self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
+  return serving(self);
 }
 
 } // namespace
