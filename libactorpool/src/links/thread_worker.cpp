@@ -1,5 +1,6 @@
 #include "links/thread_worker.hpp"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -70,20 +71,37 @@ bool run_one(thread_slot& slot, const task_msg& t, result_msg& out) {
   return slot.end_task();
 }
 
+/// Results of a batch go back together, or sooner once they are this old,
+/// so that a long task does not hold back the results before it: one message
+/// (and one wake-up of the coordinator) per batch of tiny tasks.
+constexpr auto result_hold_limit = std::chrono::microseconds{200};
+
 void run_batch(thread_worker_actor* self, const caf::actor& coord, uint64_t wid,
                thread_slot& slot, std::vector<task_msg>& batch) {
+  std::vector<result_msg> rs;
+  auto since = std::chrono::steady_clock::now();
+  auto flush = [&] {
+    if (!rs.empty())
+      self->send(coord, results_atom::value, wid, std::move(rs));
+    rs = std::vector<result_msg>{};
+    since = std::chrono::steady_clock::now();
+  };
   for (auto& t : batch) {
     if (!slot.board().start(t.id))
       continue; // dropped by a cancel or a revoke, reported by the link
-    std::vector<result_msg> rs(1);
-    bool kept = run_one(slot, t, rs[0]);
+    rs.emplace_back();
+    bool kept = run_one(slot, t, rs.back());
     slot.board().finish();
     if (!kept) {
+      rs.pop_back();
+      flush();
       self->quit();
       return;
     }
-    self->send(coord, results_atom::value, wid, std::move(rs));
+    if (std::chrono::steady_clock::now() - since >= result_hold_limit)
+      flush();
   }
+  flush();
 }
 
 caf::behavior thread_worker(thread_worker_actor* self, caf::actor coord,
