@@ -11,6 +11,7 @@
 
 #include "actorpool/detail/chunking.hpp"
 #include "actorpool/detail/closure.hpp"
+#include "actorpool/detail/closure_imap.hpp"
 #include "actorpool/pool.hpp"
 #include "actorpool/pool_options.hpp"
 
@@ -54,6 +55,12 @@ template <class F, class Range, bool Star>
 using thread_map_result_t = std::conditional_t<
   std::is_void_v<thread_map_item_t<F, Range, Star>>, void,
   std::vector<thread_map_item_t<F, Range, Star>>>;
+
+/// What a `thread_pool`'s lazy map (`imap`) of `F` over `Range` gives per
+/// item, decayed.
+template <class F, class Range>
+using thread_imap_item_t = std::decay_t<
+  std::invoke_result_t<std::decay_t<F>&, detail::lazy_item_of<Range>&&>>;
 
 /// What `f(xs...)` returns on a thread pool's worker, the arguments moved in
 /// (decayed).
@@ -205,6 +212,53 @@ public:
   auto starmap_async(F&& f, const Range& xs, size_t chunksize = 0)
     -> async_result<thread_map_result_t<F, Range, true>> {
     return submit_map<true>(call_options{}, f, xs, chunksize);
+  }
+
+  // -- lazy maps of any callable ----------------------------------------------
+
+  /// Lazy `map` of any callable `f` (copied once per chunk), results in
+  /// input order: as `pool::imap` (the input read in a background actor as
+  /// threads free up and results are consumed, `chunksize` items a chunk, a
+  /// failed chunk raising at its position, reading stopped when the result
+  /// is destroyed), but items are copied from `xs` (moved out of an rvalue
+  /// range the result holds), results are moved to the consumer, and a
+  /// chunk's exception is the very object its task threw.
+  template <class F, class Range>
+  auto imap(F&& f, Range&& xs, size_t chunksize = 1)
+    -> imap_result<thread_imap_item_t<F, Range>> {
+    return imap(call_options{}, std::forward<F>(f), std::forward<Range>(xs),
+                chunksize);
+  }
+
+  /// `imap` with per-call settings (a timeout per chunk, progress).
+  template <class F, class Range>
+  auto imap(const call_options& opts, F&& f, Range&& xs, size_t chunksize = 1)
+    -> imap_result<thread_imap_item_t<F, Range>> {
+    using R = thread_imap_item_t<F, Range>;
+    return detail::open_closure_imap<R, false,
+                                     std::decay_t<F>>(channel(), f,
+                                                      std::forward<Range>(xs),
+                                                      chunksize, true, opts);
+  }
+
+  /// Like `imap`, results in completion order.
+  template <class F, class Range>
+  auto imap_unordered(F&& f, Range&& xs, size_t chunksize = 1)
+    -> imap_result<thread_imap_item_t<F, Range>> {
+    return imap_unordered(call_options{}, std::forward<F>(f),
+                          std::forward<Range>(xs), chunksize);
+  }
+
+  /// `imap_unordered` with per-call settings (a timeout per chunk, progress).
+  template <class F, class Range>
+  auto imap_unordered(const call_options& opts, F&& f, Range&& xs,
+                      size_t chunksize = 1)
+    -> imap_result<thread_imap_item_t<F, Range>> {
+    using R = thread_imap_item_t<F, Range>;
+    return detail::open_closure_imap<R, false,
+                                     std::decay_t<F>>(channel(), f,
+                                                      std::forward<Range>(xs),
+                                                      chunksize, false, opts);
   }
 
 private:
