@@ -298,5 +298,56 @@ TEST_P(thread_pool_callable_test, an_abandoned_lazy_map_drops_its_closures) {
   EXPECT_EQ(detail::stored_closures(), before);
 }
 
+TEST_P(thread_pool_callable_test, find_first_of_any_callable) {
+  auto before = detail::stored_closures();
+  thread_pool p{workers()};
+  int k = 3;
+  auto r = p.find_first([k](int x) { return x * k; }, irange(0, 1000),
+                        [](int y) { return y == 231; });
+  ASSERT_TRUE(r.found());
+  EXPECT_EQ(r.index(), 77u);
+  EXPECT_EQ(r.value(), 231);
+  auto boxed = p.find_first([](int x) { return std::make_unique<int>(x); },
+                            iota_vec(100),
+                            [](const std::unique_ptr<int>& b) {
+                              return *b == 42;
+                            },
+                            find_options{}.chunksize(4));
+  ASSERT_TRUE(boxed.found());
+  EXPECT_EQ(*boxed.value(), 42);
+  EXPECT_EQ(boxed.index(), 42u);
+  auto none = p.find_first_async(scaler{2}, irange(0, 50),
+                                 [](int y) { return y < 0; })
+                .get();
+  EXPECT_FALSE(none.found());
+  EXPECT_EQ(none.completed(), 50u);
+  std::atomic<int> reads{0};
+  auto endless = generate([&reads]() -> std::optional<int> { return reads++; });
+  auto far = p.find_first([](int x) { return x; }, std::move(endless),
+                          [](int y) { return y == 20; });
+  EXPECT_EQ(far.index(), 20u);
+  EXPECT_EQ(detail::stored_closures(), before); // the rest were dropped
+  EXPECT_EQ(p.apply([k] { return k; }), 3);
+}
+
+TEST_P(thread_pool_callable_test, find_firsts_exception_is_the_object_thrown) {
+  thread_pool p{workers()};
+  auto fails_at_5 = [](int x) {
+    if (x == 5)
+      throw user_failure{x};
+    return x;
+  };
+  try {
+    p.find_first(fails_at_5, iota_vec(40), [](int y) { return y < 0; });
+    FAIL() << "expected user_failure";
+  } catch (const user_failure& e) {
+    EXPECT_EQ(e.code, 5);
+  }
+  auto r = p.find_first_async([](int c) -> int { throw user_error{c}; },
+                              iota_vec(1), [](int) { return true; });
+  EXPECT_THROW(r.get(), user_error);
+  EXPECT_EQ(p.apply(scaler{6}, 7), 42); // the threads go on
+}
+
 INSTANTIATE_TEST_SUITE_P(threads, thread_pool_callable_test,
                          ::testing::Values(1, 2, 4));

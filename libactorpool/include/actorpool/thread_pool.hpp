@@ -261,6 +261,37 @@ public:
                                                       chunksize, false, opts);
   }
 
+  // -- early termination of any callable --------------------------------------
+
+  /// Runs any callable `f` over the items of `xs` until a result satisfies
+  /// `pred`, then stops, as `pool::find_first` (lazy input, the options'
+  /// window and policy, the rest cancelled through `this_task`), with items
+  /// copied (moved out of an rvalue range), the matching result moved into
+  /// the `find_result`, and a task's exception rethrown as the object it
+  /// threw. Throws `state_error` inside a callback of this pool.
+  template <class F, class Range, class Pred>
+  auto find_first(F&& f, Range&& xs, Pred pred, const find_options& opts = {})
+    -> find_result<thread_imap_item_t<F, Range>> {
+    if (channel().executor()->runs_here())
+      throw state_error(errc::invalid_state,
+                        "find_first inside a callback of the same pool would "
+                        "wait for that callback's thread");
+    return take(find_first_async(std::forward<F>(f), std::forward<Range>(xs),
+                                 std::move(pred), opts));
+  }
+
+  /// Asynchronous `find_first`; `cancel()` on the result stops the search.
+  template <class F, class Range, class Pred>
+  auto
+  find_first_async(F&& f, Range&& xs, Pred pred, const find_options& opts = {})
+    -> async_result<find_result<thread_imap_item_t<F, Range>>> {
+    using R = thread_imap_item_t<F, Range>;
+    return detail::open_closure_find<R, std::decay_t<F>>(channel(), f,
+                                                         std::forward<Range>(
+                                                           xs),
+                                                         std::move(pred), opts);
+  }
+
 private:
   /// Waits for `r` and moves its value out (its only holder).
   template <class T>

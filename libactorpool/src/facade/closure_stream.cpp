@@ -22,7 +22,7 @@ void closure_stream_base::ran(size_t index, std::exception_ptr ep) {
     thrown_.emplace(index, std::move(ep));
 }
 
-void closure_stream_base::rethrow(size_t index) {
+std::exception_ptr closure_stream_base::take_thrown(size_t index) {
   std::unique_lock<std::mutex> guard{mtx_};
   uint64_t key = 0;
   if (auto i = keys_.find(index); i != keys_.end()) {
@@ -37,7 +37,11 @@ void closure_stream_base::rethrow(size_t index) {
   guard.unlock();
   if (key != 0)
     drop_closure(key);
-  if (ep)
+  return ep;
+}
+
+void closure_stream_base::rethrow(size_t index) {
+  if (auto ep = take_thrown(index))
     std::rethrow_exception(ep);
 }
 

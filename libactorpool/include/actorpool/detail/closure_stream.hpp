@@ -31,7 +31,10 @@ public:
   void ran(size_t index, std::exception_ptr ep);
 
   /// The consumer reached failed chunk `index`: forgets its closure if it
-  /// never ran, and rethrows the exception it threw, if it did.
+  /// never ran, and returns the exception it threw, if it did (null else).
+  std::exception_ptr take_thrown(size_t index);
+
+  /// `take_thrown`, rethrowing the exception if there is one.
   void rethrow(size_t index);
 
   /// The consumer is gone: drops the closures that have not run, and keeps
