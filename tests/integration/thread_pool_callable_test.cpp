@@ -349,5 +349,24 @@ TEST_P(thread_pool_callable_test, find_firsts_exception_is_the_object_thrown) {
   EXPECT_EQ(p.apply(scaler{6}, 7), 42); // the threads go on
 }
 
+TEST_P(thread_pool_callable_test, for_each_result_of_any_callable) {
+  thread_pool p{workers()};
+  int k = 2;
+  long sum = 0;
+  auto all = p.for_each_result([k](int x) { return opaque{x * k}; },
+                               irange(0, 10),
+                               [&sum](const opaque& o) {
+                                 sum += o.value;
+                                 return true;
+                               });
+  EXPECT_FALSE(all.found());
+  EXPECT_EQ(sum, 90);
+  auto stopped = p.for_each_result([k](int x) { return x * k; }, iota_vec(50),
+                                   [](int y) { return y < 10; });
+  ASSERT_TRUE(stopped.found());
+  EXPECT_GE(stopped.value(), 10);
+  EXPECT_EQ(stopped.value(), 2 * static_cast<int>(stopped.index()));
+}
+
 INSTANTIATE_TEST_SUITE_P(threads, thread_pool_callable_test,
                          ::testing::Values(1, 2, 4));

@@ -292,6 +292,20 @@ public:
                                                          std::move(pred), opts);
   }
 
+  /// Runs any callable `f` over `xs` and hands every result to `on_result`
+  /// as it completes, on the pool's callback thread, as
+  /// `pool::for_each_result` (false from `on_result` stops the stream), with
+  /// items and results as for `find_first`.
+  template <class F, class Range, class Fn>
+  auto for_each_result(F&& f, Range&& xs, Fn on_result,
+                       const find_options& opts = {})
+    -> find_result<thread_imap_item_t<F, Range>> {
+    using R = thread_imap_item_t<F, Range>;
+    return find_first(
+      std::forward<F>(f), std::forward<Range>(xs),
+      [fn = std::move(on_result)](const R& r) mutable { return !fn(r); }, opts);
+  }
+
 private:
   /// Waits for `r` and moves its value out (its only holder).
   template <class T>
