@@ -76,10 +76,14 @@ using thread_call_result_t = std::decay_t<
 /// processes, through the same coordinator (windows, early termination,
 /// streams, cancellation and timeouts). Each worker is a detached actor of
 /// the pool's actor system, running chunks one after another. `apply`,
-/// `map`, `starmap` and their `_async` forms take any callable and move its
-/// arguments and results (see below); the other member functions, and every
-/// call made through a `pool&`, take registered tasks and encode as with
-/// processes.
+/// `map`, `starmap`, `imap`, `imap_unordered`, `find_first`,
+/// `for_each_result` and their `_async` forms take any callable (a lambda
+/// with captures, a function object, a `std::function`, a registered task)
+/// and move its arguments and results, a task's exception reaching the
+/// caller as the object thrown (see below); each chunk is a closure kept in
+/// a side table until a worker thread runs it, scheduled by the coordinator
+/// like any task. The push streams (`stream`, `search`), and every call made
+/// through a `pool&`, take registered tasks and encode as with processes.
 ///
 /// What threads change: a running task cannot be killed. A chunk past its
 /// timeout fails with `timeout_error` at the deadline and a new thread takes
