@@ -6,11 +6,14 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "actorpool/detail/chunking.hpp"
+#include "actorpool/detail/closure_stream.hpp"
 #include "actorpool/detail/codec.hpp"
 #include "actorpool/detail/next_iterator.hpp"
 #include "actorpool/detail/stream_state.hpp"
+#include "actorpool/detail/task_checks.hpp"
 #include "actorpool/exceptions.hpp"
 
 namespace actorpool {
@@ -31,6 +34,14 @@ public:
     // nop
   }
 
+  /// A sequence whose results the chunks move into `moved` (a
+  /// `thread_pool`'s closures).
+  imap_result(std::shared_ptr<detail::stream_state> st,
+              std::shared_ptr<detail::closure_stream<T>> moved)
+    : st_(std::move(st)), moved_(std::move(moved)) {
+    // nop
+  }
+
   imap_result(imap_result&&) noexcept = default;
 
   imap_result& operator=(imap_result&&) noexcept = default;
@@ -38,6 +49,8 @@ public:
   ~imap_result() {
     if (st_)
       st_->abandon();
+    if (moved_)
+      moved_->close(); // the closures not run yet go with the stream
   }
 
   /// The next result, or `nullopt` at the end. Throws the task's exception.
@@ -75,20 +88,39 @@ private:
       open(std::move(c));
     }
     --left_;
-    T x{};
-    detail::translate_codec_errors([&] { src_->read(x); });
-    return x;
+    if (moved_)
+      return std::move(values_[values_.size() - left_ - 1]);
+    return decode();
+  }
+
+  /// The next encoded result of the current chunk.
+  T decode() {
+    if constexpr (decodable) {
+      T x{};
+      detail::translate_codec_errors([&] { src_->read(x); });
+      return x;
+    } else {
+      throw state_error(errc::invalid_state,
+                        "an imap result that cannot be decoded");
+    }
   }
 
   void open(detail::stream_chunk&& c) {
     using kind = detail::stream_chunk::kind;
     switch (c.what) {
       case kind::values:
+        if (moved_) {
+          values_ = moved_->take(c.index);
+          left_ = static_cast<uint32_t>(values_.size());
+          return;
+        }
         chunk_ = std::make_unique<std::string>(std::move(c.payload));
         src_.emplace(*chunk_);
         left_ = c.count;
         return;
       case kind::task_error:
+        if (moved_)
+          moved_->rethrow(c.index);
         throw_error(c.err);
       case kind::input_error:
         done_ = true;
@@ -101,7 +133,13 @@ private:
     }
   }
 
+  static constexpr bool decodable = detail::value_problem<T>()
+                                    == detail::task_problem::none;
+
   std::shared_ptr<detail::stream_state> st_;
+  // Results moved by closures (then `values_` holds the current chunk's).
+  std::shared_ptr<detail::closure_stream<T>> moved_;
+  std::vector<T> values_;
   // Heap-allocated so that moving the result keeps `src_` valid.
   std::unique_ptr<std::string> chunk_;
   std::optional<detail::decoder> src_;

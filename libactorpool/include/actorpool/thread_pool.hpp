@@ -11,6 +11,7 @@
 
 #include "actorpool/detail/chunking.hpp"
 #include "actorpool/detail/closure.hpp"
+#include "actorpool/detail/closure_imap.hpp"
 #include "actorpool/pool.hpp"
 #include "actorpool/pool_options.hpp"
 
@@ -55,6 +56,12 @@ using thread_map_result_t = std::conditional_t<
   std::is_void_v<thread_map_item_t<F, Range, Star>>, void,
   std::vector<thread_map_item_t<F, Range, Star>>>;
 
+/// What a `thread_pool`'s lazy map (`imap`) of `F` over `Range` gives per
+/// item, decayed.
+template <class F, class Range>
+using thread_imap_item_t = std::decay_t<
+  std::invoke_result_t<std::decay_t<F>&, detail::lazy_item_of<Range>&&>>;
+
 /// What `f(xs...)` returns on a thread pool's worker, the arguments moved in
 /// (decayed).
 template <class F, class... Ts>
@@ -69,10 +76,14 @@ using thread_call_result_t = std::decay_t<
 /// processes, through the same coordinator (windows, early termination,
 /// streams, cancellation and timeouts). Each worker is a detached actor of
 /// the pool's actor system, running chunks one after another. `apply`,
-/// `map`, `starmap` and their `_async` forms take any callable and move its
-/// arguments and results (see below); the other member functions, and every
-/// call made through a `pool&`, take registered tasks and encode as with
-/// processes.
+/// `map`, `starmap`, `imap`, `imap_unordered`, `find_first`,
+/// `for_each_result` and their `_async` forms take any callable (a lambda
+/// with captures, a function object, a `std::function`, a registered task)
+/// and move its arguments and results, a task's exception reaching the
+/// caller as the object thrown (see below); each chunk is a closure kept in
+/// a side table until a worker thread runs it, scheduled by the coordinator
+/// like any task. The push streams (`stream`, `search`), and every call made
+/// through a `pool&`, take registered tasks and encode as with processes.
 ///
 /// What threads change: a running task cannot be killed. A chunk past its
 /// timeout fails with `timeout_error` at the deadline and a new thread takes
@@ -205,6 +216,98 @@ public:
   auto starmap_async(F&& f, const Range& xs, size_t chunksize = 0)
     -> async_result<thread_map_result_t<F, Range, true>> {
     return submit_map<true>(call_options{}, f, xs, chunksize);
+  }
+
+  // -- lazy maps of any callable ----------------------------------------------
+
+  /// Lazy `map` of any callable `f` (copied once per chunk), results in
+  /// input order: as `pool::imap` (the input read in a background actor as
+  /// threads free up and results are consumed, `chunksize` items a chunk, a
+  /// failed chunk raising at its position, reading stopped when the result
+  /// is destroyed), but items are copied from `xs` (moved out of an rvalue
+  /// range the result holds), results are moved to the consumer, and a
+  /// chunk's exception is the very object its task threw.
+  template <class F, class Range>
+  auto imap(F&& f, Range&& xs, size_t chunksize = 1)
+    -> imap_result<thread_imap_item_t<F, Range>> {
+    return imap(call_options{}, std::forward<F>(f), std::forward<Range>(xs),
+                chunksize);
+  }
+
+  /// `imap` with per-call settings (a timeout per chunk, progress).
+  template <class F, class Range>
+  auto imap(const call_options& opts, F&& f, Range&& xs, size_t chunksize = 1)
+    -> imap_result<thread_imap_item_t<F, Range>> {
+    using R = thread_imap_item_t<F, Range>;
+    return detail::open_closure_imap<R, false,
+                                     std::decay_t<F>>(channel(), f,
+                                                      std::forward<Range>(xs),
+                                                      chunksize, true, opts);
+  }
+
+  /// Like `imap`, results in completion order.
+  template <class F, class Range>
+  auto imap_unordered(F&& f, Range&& xs, size_t chunksize = 1)
+    -> imap_result<thread_imap_item_t<F, Range>> {
+    return imap_unordered(call_options{}, std::forward<F>(f),
+                          std::forward<Range>(xs), chunksize);
+  }
+
+  /// `imap_unordered` with per-call settings (a timeout per chunk, progress).
+  template <class F, class Range>
+  auto imap_unordered(const call_options& opts, F&& f, Range&& xs,
+                      size_t chunksize = 1)
+    -> imap_result<thread_imap_item_t<F, Range>> {
+    using R = thread_imap_item_t<F, Range>;
+    return detail::open_closure_imap<R, false,
+                                     std::decay_t<F>>(channel(), f,
+                                                      std::forward<Range>(xs),
+                                                      chunksize, false, opts);
+  }
+
+  // -- early termination of any callable --------------------------------------
+
+  /// Runs any callable `f` over the items of `xs` until a result satisfies
+  /// `pred`, then stops, as `pool::find_first` (lazy input, the options'
+  /// window and policy, the rest cancelled through `this_task`), with items
+  /// copied (moved out of an rvalue range), the matching result moved into
+  /// the `find_result`, and a task's exception rethrown as the object it
+  /// threw. Throws `state_error` inside a callback of this pool.
+  template <class F, class Range, class Pred>
+  auto find_first(F&& f, Range&& xs, Pred pred, const find_options& opts = {})
+    -> find_result<thread_imap_item_t<F, Range>> {
+    if (channel().executor()->runs_here())
+      throw state_error(errc::invalid_state,
+                        "find_first inside a callback of the same pool would "
+                        "wait for that callback's thread");
+    return take(find_first_async(std::forward<F>(f), std::forward<Range>(xs),
+                                 std::move(pred), opts));
+  }
+
+  /// Asynchronous `find_first`; `cancel()` on the result stops the search.
+  template <class F, class Range, class Pred>
+  auto
+  find_first_async(F&& f, Range&& xs, Pred pred, const find_options& opts = {})
+    -> async_result<find_result<thread_imap_item_t<F, Range>>> {
+    using R = thread_imap_item_t<F, Range>;
+    return detail::open_closure_find<R, std::decay_t<F>>(channel(), f,
+                                                         std::forward<Range>(
+                                                           xs),
+                                                         std::move(pred), opts);
+  }
+
+  /// Runs any callable `f` over `xs` and hands every result to `on_result`
+  /// as it completes, on the pool's callback thread, as
+  /// `pool::for_each_result` (false from `on_result` stops the stream), with
+  /// items and results as for `find_first`.
+  template <class F, class Range, class Fn>
+  auto for_each_result(F&& f, Range&& xs, Fn on_result,
+                       const find_options& opts = {})
+    -> find_result<thread_imap_item_t<F, Range>> {
+    using R = thread_imap_item_t<F, Range>;
+    return find_first(
+      std::forward<F>(f), std::forward<Range>(xs),
+      [fn = std::move(on_result)](const R& r) mutable { return !fn(r); }, opts);
   }
 
 private:

@@ -31,6 +31,11 @@ public:
     return c;
   }
 
+  size_t size() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return closures_.size();
+  }
+
 private:
   std::mutex mtx_;
   uint64_t last_ = 0;
@@ -91,6 +96,10 @@ uint64_t store_closure(std::unique_ptr<closure> c) {
 
 void drop_closure(uint64_t key) {
   table().take(key);
+}
+
+size_t stored_closures() {
+  return table().size();
 }
 
 encoded_chunk closure_chunk(uint64_t key) {

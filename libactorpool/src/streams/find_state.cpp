@@ -139,6 +139,7 @@ void find_core::on_failure(const event& ev) {
   if (ev.chunk == SIZE_MAX) { // the pool dropped the stream
     if (!decided_) {
       decided_ = true;
+      best_chunk_ = SIZE_MAX;
       best_err_ = ev.err;
       decided_at_ = ev.at;
     }
@@ -161,6 +162,7 @@ bool find_core::decide(size_t index, size_t chunk, caf::error err,
     return false;
   decided_ = true;
   best_ = index;
+  best_chunk_ = chunk;
   best_err_ = std::move(err);
   decided_at_ = at;
   if (stop_) {
@@ -177,7 +179,7 @@ void find_core::on_settled(const event& ev) {
   if (progress_) // on this thread, before the caller's result is set
     progress_->finish_here();
   if (decided_ && best_err_) {
-    finish(best_err_);
+    finish(best_err_, best_chunk_);
     return;
   }
   auto latency = decided_ ? ev.at - decided_at_ : clock_type::duration{0};

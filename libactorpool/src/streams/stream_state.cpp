@@ -14,6 +14,7 @@ void stream_state::deliver(size_t index, uint32_t count,
                            std::string&& payload) {
   stream_chunk c;
   c.what = stream_chunk::kind::values;
+  c.index = index;
   c.payload = std::move(payload);
   c.count = count;
   if (progress_)
@@ -29,6 +30,7 @@ void stream_state::deliver(size_t index, uint32_t count,
 void stream_state::fail(size_t index, const caf::error& err) {
   stream_chunk c;
   c.what = stream_chunk::kind::task_error;
+  c.index = index;
   c.err = err;
   if (progress_)
     progress_->add_completed(1);

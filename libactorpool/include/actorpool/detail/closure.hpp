@@ -36,6 +36,10 @@ uint64_t store_closure(std::unique_ptr<closure> c);
 /// before it ran: cancelled, terminated, timed out).
 void drop_closure(uint64_t key);
 
+/// How many closures wait for a worker thread, in all thread pools (for
+/// tests: a call or stream that is over leaves none behind).
+size_t stored_closures();
+
 /// The chunk of closure `key`.
 encoded_chunk closure_chunk(uint64_t key);
 

@@ -74,8 +74,9 @@ protected:
                       std::chrono::nanoseconds stop_latency)
     = 0;
 
-  /// Finishes the caller's result with `err`.
-  virtual void finish(const caf::error& err) = 0;
+  /// Finishes the caller's result with `err`, the failure of chunk `chunk`
+  /// (`SIZE_MAX` when the pool dropped the stream).
+  virtual void finish(const caf::error& err, size_t chunk) = 0;
 
   /// The caller's result: cancelling it stops the search.
   void set_caller(std::shared_ptr<result_state> st) {
@@ -124,6 +125,7 @@ private:
   // Callback thread only.
   bool decided_ = false;
   size_t best_ = 0;
+  size_t best_chunk_ = 0;
   caf::error best_err_;
   std::chrono::steady_clock::time_point decided_at_;
   bool done_ = false;
@@ -177,7 +179,7 @@ protected:
     out_->set_value(std::move(r));
   }
 
-  void finish(const caf::error& err) override {
+  void finish(const caf::error& err, size_t) override {
     out_->fail(0, err);
   }
 

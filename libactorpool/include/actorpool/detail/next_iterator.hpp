@@ -9,15 +9,17 @@ namespace actorpool::detail {
 /// The input iterator of a single-pass sequence whose `Owner` hands out
 /// items with `std::optional<T> next()` (`nullopt` at the end): it holds the
 /// current item and asks for the next one on `++`. An iterator at the end
-/// equals the default-constructed one.
+/// equals the default-constructed one. The item may be moved out of `*it`
+/// (`for (auto& x : seq)` then `std::move(x)`), so `T` need only be
+/// movable.
 template <class Owner, class T>
 class next_iterator {
 public:
   using iterator_category = std::input_iterator_tag;
   using value_type = T;
   using difference_type = std::ptrdiff_t;
-  using pointer = const T*;
-  using reference = const T&;
+  using pointer = T*;
+  using reference = T&;
 
   next_iterator() = default;
 
@@ -26,17 +28,27 @@ public:
     ++*this;
   }
 
-  reference operator*() const {
+  reference operator*() {
     return *current_;
   }
 
-  pointer operator->() const {
+  const T& operator*() const {
+    return *current_;
+  }
+
+  pointer operator->() {
+    return &*current_;
+  }
+
+  const T* operator->() const {
     return &*current_;
   }
 
   next_iterator& operator++() {
-    current_ = owner_->next();
-    if (!current_)
+    current_.reset();
+    if (auto x = owner_->next())
+      current_.emplace(std::move(*x));
+    else
       owner_ = nullptr;
     return *this;
   }

@@ -29,30 +29,29 @@ std::optional<uint64_t> size_of(const Range& xs) {
     return std::nullopt;
 }
 
-/// Reads an input range lazily, one chunk at a time, for `imap`. Holds the
-/// range itself when given an rvalue and a reference to it otherwise (the
-/// caller then keeps it alive and unchanged while the results are read).
-template <class Range, class ArgsTuple, bool Star>
-class range_reader {
+/// Walks an input range lazily, a few items at a time, for the pool's input
+/// readers. Holds the range itself when given an rvalue and a reference to
+/// it otherwise (the caller then keeps it alive and unchanged while the
+/// results are read).
+template <class Range>
+class range_cursor {
 public:
-  range_reader(Range&& xs, size_t chunksize)
-    : range_(std::forward<Range>(xs)),
-      chunksize_(
-        static_cast<uint32_t>(std::clamp<size_t>(chunksize, 1, UINT32_MAX))) {
+  explicit range_cursor(Range&& xs) : range_(std::forward<Range>(xs)) {
     // nop
   }
 
-  /// Fills `out` with up to `chunksize` encoded items; false at the end.
-  bool next(encoded_chunk& out) {
+  /// Calls `fn` with each of the next items, up to `n`, stopping early at
+  /// the end of the range; returns how many items `fn` took.
+  template <class Fn>
+  uint32_t read(uint32_t n, Fn&& fn) {
     using std::begin;
     using std::end;
     if (!pos_) {
       pos_.emplace(begin(range_));
       end_.emplace(end(range_));
     }
-    out.payload.clear();
-    out.count = 0;
-    while (out.count < chunksize_) {
+    uint32_t taken = 0;
+    while (taken < n) {
       // Advance only when the next item is needed: an input that throws on
       // advancing must not cost the chunk that is already complete.
       if (consumed_) {
@@ -61,11 +60,11 @@ public:
       }
       if (*pos_ == *end_)
         break;
-      append_item<ArgsTuple, Star>(out.payload, **pos_);
+      fn(**pos_);
       consumed_ = true;
-      ++out.count;
+      ++taken;
     }
-    return out.count > 0;
+    return taken;
   }
 
 private:
@@ -73,10 +72,35 @@ private:
   using sentinel = decltype(std::end(std::declval<Range&>()));
 
   Range range_;
-  uint32_t chunksize_;
   std::optional<iterator> pos_;
   std::optional<sentinel> end_;
   bool consumed_ = false;
+};
+
+/// Reads an input range lazily, one chunk at a time, for `imap`: the items
+/// of `range_cursor`, encoded as arguments of a task taking `ArgsTuple`.
+template <class Range, class ArgsTuple, bool Star>
+class range_reader {
+public:
+  range_reader(Range&& xs, size_t chunksize)
+    : cursor_(std::forward<Range>(xs)),
+      chunksize_(
+        static_cast<uint32_t>(std::clamp<size_t>(chunksize, 1, UINT32_MAX))) {
+    // nop
+  }
+
+  /// Fills `out` with up to `chunksize` encoded items; false at the end.
+  bool next(encoded_chunk& out) {
+    out.payload.clear();
+    out.count = cursor_.read(chunksize_, [&out](auto&& x) {
+      append_item<ArgsTuple, Star>(out.payload, x);
+    });
+    return out.count > 0;
+  }
+
+private:
+  range_cursor<Range> cursor_;
+  uint32_t chunksize_;
 };
 
 } // namespace actorpool::detail

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "actorpool/async_result.hpp"
@@ -43,6 +44,18 @@ imap_result<R> open_imap(pool_channel& ch, F& f, Range&& xs, size_t chunksize,
   return imap_result<R>{std::move(st)};
 }
 
+/// Opens search `st` of the task `name` over `in`, its reads counted on the
+/// search's progress reporter.
+inline void start_search(pool_channel& ch, const std::string& name,
+                         std::shared_ptr<find_core> st, stream_input in,
+                         const find_options& opts) {
+  if (in.gate)
+    in.gate->set_progress(st->reporter());
+  else
+    in.source = counted_source(std::move(in.source), st->reporter());
+  ch.open_search(name, std::move(in), std::move(st), opts);
+}
+
 /// A search over `in` that stops on the first result satisfying `pred`;
 /// `total` is the number of inputs if known.
 template <class R, class F, class Pred>
@@ -52,11 +65,7 @@ open_search(pool_channel& ch, F& f, Pred pred, stream_input in,
   auto st = std::make_shared<find_state<R, Pred>>(ch.executor(), opts, total,
                                                   std::move(pred));
   async_result<find_result<R>> out{st->out()};
-  if (in.gate)
-    in.gate->set_progress(st->reporter());
-  else
-    in.source = counted_source(std::move(in.source), st->reporter());
-  ch.open_search(task_traits<F>::name(f), std::move(in), std::move(st), opts);
+  start_search(ch, task_traits<F>::name(f), std::move(st), std::move(in), opts);
   return out;
 }
 

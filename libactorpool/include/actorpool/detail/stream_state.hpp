@@ -21,6 +21,8 @@ namespace actorpool::detail {
 struct stream_chunk {
   enum class kind { values, task_error, input_error, end };
   kind what = kind::end;
+  /// The chunk's position in the input (values and task errors).
+  size_t index = 0;
   std::string payload;
   uint32_t count = 0;
   caf::error err;
