@@ -78,20 +78,8 @@ handshake_step handshake_machine::consume(const uint8_t* data, size_t size) {
     return handshake_step{handshake_step::rejected, {}, reason_};
   if (size == 0)
     return handshake_step{verdict_, {}, {}};
-  if (verdict_ == handshake_step::authenticated)
-    return reject("the peer sent bytes after the handshake ended");
-  if (key_too_short())
-    return reject_short_key();
-  if (expected_size_ == 0)
-    return reject("the peer sent bytes before the challenge");
-  if (got_ == 0 && data[0] != static_cast<uint8_t>(expected_kind_))
-    return reject(std::string{"expected the "} + name_of(expected_kind_)
-                  + " message, the peer sent something else");
-  if (size > expected_size_ - got_)
-    return reject(std::string{"the peer sent more than the "}
-                  + name_of(expected_kind_) + " message ("
-                  + std::to_string(got_ + size) + " bytes, expected "
-                  + std::to_string(expected_size_) + ")");
+  if (auto why = refusal(data, size); !why.empty())
+    return reject(std::move(why));
   std::copy(data, data + size, buf_.begin() + got_);
   got_ += size;
   if (got_ < expected_size_)
@@ -101,13 +89,30 @@ handshake_step handshake_machine::consume(const uint8_t* data, size_t size) {
   return on_message(buf_.data());
 }
 
+std::string handshake_machine::refusal(const uint8_t* data, size_t size) const {
+  if (verdict_ == handshake_step::authenticated)
+    return "the peer sent bytes after the handshake ended";
+  if (key_too_short())
+    return short_key_reason();
+  if (expected_size_ == 0)
+    return "the peer sent bytes before the challenge";
+  auto name = std::string{name_of(expected_kind_)};
+  if (got_ == 0 && data[0] != static_cast<uint8_t>(expected_kind_))
+    return "expected the " + name + " message, the peer sent something else";
+  if (size > expected_size_ - got_)
+    return "the peer sent more than the " + name + " message ("
+           + std::to_string(got_ + size) + " bytes, expected "
+           + std::to_string(expected_size_) + ")";
+  return {};
+}
+
 bool handshake_machine::key_too_short() const noexcept {
   return key_.size() < min_authkey_size;
 }
 
-handshake_step handshake_machine::reject_short_key() {
-  return reject("the key is shorter than " + std::to_string(min_authkey_size)
-                + " bytes");
+std::string handshake_machine::short_key_reason() {
+  return "the key is shorter than " + std::to_string(min_authkey_size)
+         + " bytes";
 }
 
 void handshake_machine::expect(handshake_kind kind, size_t size) noexcept {
@@ -176,7 +181,7 @@ handshake_step pool_handshake::start() {
     return reject("the handshake was started twice");
   started_ = true;
   if (key_too_short())
-    return reject_short_key();
+    return reject(short_key_reason());
   if (!fresh_nonce(nonce_p_))
     return reject("no random bytes for the challenge (RAND_bytes failed)");
   handshake_bytes out{static_cast<uint8_t>(handshake_kind::challenge),

@@ -114,8 +114,8 @@ protected:
   /// Whether the key is shorter than `min_authkey_size`.
   bool key_too_short() const noexcept;
 
-  /// The rejection for a short key.
-  handshake_step reject_short_key();
+  /// Why a key that is too short is refused.
+  static std::string short_key_reason();
 
   /// Waits for a message of `kind`, which has `size` bytes.
   void expect(handshake_kind kind, size_t size) noexcept;
@@ -142,6 +142,9 @@ protected:
   static const char* name_of(handshake_kind kind) noexcept;
 
 private:
+  /// Why `consume` must refuse these bytes, or empty.
+  std::string refusal(const uint8_t* data, size_t size) const;
+
   std::string key_;
   handshake_bytes binding_;
   random_source random_;
