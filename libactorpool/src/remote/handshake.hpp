@@ -86,7 +86,7 @@ public:
   handshake_machine& operator=(const handshake_machine&) = delete;
 
   /// Wipes the key.
-  ~handshake_machine();
+  virtual ~handshake_machine();
 
   /// The last verdict.
   handshake_step::verdict_t verdict() const noexcept {
