@@ -1,7 +1,8 @@
 # actorpool_pkg_config(<output>): writes actorpool.pc for programs built
 # without CMake. The file finds its prefix relative to itself, so it stays
 # right wherever `cmake --install --prefix` puts it; CAF's flags come from
-# where FindCAF found it (nothing for the system's own directories).
+# where FindCAF found it, libcrypto's from where FindOpenSSL found it
+# (nothing for the system's own directories).
 
 function(actorpool_pkg_config output)
   file(RELATIVE_PATH to_prefix
@@ -18,6 +19,13 @@ function(actorpool_pkg_config output)
     set(caf_libs "-L${caf_libdir} -Wl,-rpath,${caf_libdir} ")
   endif()
   set(ACTORPOOL_PC_CAF_CFLAGS "${caf_cflags}")
-  set(ACTORPOOL_PC_CAF_LIBS "${caf_libs}-lcaf_io -lcaf_core ")
+  # libcrypto (OpenSSL), which the static library needs after it.
+  get_filename_component(crypto_libdir "${OPENSSL_CRYPTO_LIBRARY}" DIRECTORY)
+  set(crypto_libs "")
+  if(NOT crypto_libdir MATCHES "^/usr/lib")
+    set(crypto_libs "-L${crypto_libdir} -Wl,-rpath,${crypto_libdir} ")
+  endif()
+  set(ACTORPOOL_PC_CAF_LIBS
+      "${crypto_libs}-lcrypto ${caf_libs}-lcaf_io -lcaf_core ")
   configure_file(${PROJECT_SOURCE_DIR}/cmake/actorpool.pc.in ${output} @ONLY)
 endfunction()

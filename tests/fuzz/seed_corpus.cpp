@@ -1,8 +1,9 @@
 // Writes the seed corpora of the fuzz targets: real encoded frames and
-// values, made with the library's own encoders, so the seeds follow the
-// protocol as it is now.
+// values, made with the library's own encoders, and real link preambles
+// and handshake messages, so the seeds follow the protocol as it is now.
 //
 // Usage: fuzz_seeds <frame corpus dir> <codec corpus dir>
+//                   <handshake corpus dir>
 
 #include <sys/stat.h>
 
@@ -18,6 +19,8 @@
 #include "actorpool/detail/codec.hpp"
 #include "actorpool/errc.hpp"
 #include "fuzz/fuzz_values.hpp"
+#include "remote/handshake.hpp"
+#include "remote/link_preamble.hpp"
 #include "transport/frame.hpp"
 #include "transport/messages.hpp"
 
@@ -264,13 +267,68 @@ void write_values(corpus_writer& out) {
                std::string{"the service was destroyed"}));
 }
 
+/// A handshake fuzzer input: `header` (the part and its parameters, see
+/// handshake_fuzzer.cpp), then `tail`.
+void handshake_seed(corpus_writer& out, const char* name,
+                    std::vector<uint8_t> header,
+                    const std::vector<uint8_t>& tail) {
+  header.insert(header.end(), tail.begin(), tail.end());
+  out.write(name, reinterpret_cast<const char*>(header.data()), header.size());
+}
+
+std::vector<uint8_t> preamble(link_mode mode) {
+  auto p = make_preamble(mode);
+  return {p.begin(), p.end()};
+}
+
+/// A message of `kind` and `size` bytes, the rest filled with `fill`.
+std::vector<uint8_t> message(handshake_kind kind, size_t size, uint8_t fill) {
+  std::vector<uint8_t> msg(size, fill);
+  msg[0] = static_cast<uint8_t>(kind);
+  return msg;
+}
+
+void write_preambles(corpus_writer& out) {
+  handshake_seed(out, "preamble", {0, 0}, preamble(link_mode::plain));
+  handshake_seed(out, "preamble", {0, 1}, preamble(link_mode::tls));
+  handshake_seed(out, "preamble", {0, 0}, preamble(link_mode::tls));
+  handshake_seed(out, "preamble", {0, 1}, preamble(link_mode::plain));
+  handshake_seed(out, "preamble", {0, 0}, {0x16, 0x03, 0x01, 0x00, 0xa5});
+  auto then = preamble(link_mode::plain);
+  then.insert(then.end(), {1, 1, 0});
+  handshake_seed(out, "preamble", {0, 0}, then);
+}
+
+void write_handshakes(corpus_writer& out) {
+  auto answer = message(handshake_kind::answer, answer_size, 0);
+  handshake_seed(out, "pool", {1, 15}, answer);
+  answer.push_back(0);
+  handshake_seed(out, "pool", {1, 0}, answer);
+  auto challenge = message(handshake_kind::challenge, challenge_size, 7);
+  challenge[1] = handshake_digest_sha256;
+  auto agent_stream = challenge;
+  auto proof = message(handshake_kind::proof, proof_size, 0);
+  agent_stream.insert(agent_stream.end(), proof.begin(), proof.end());
+  handshake_seed(out, "agent", {2, 15}, agent_stream);
+  challenge[1] = 2;
+  handshake_seed(out, "agent", {2, 3}, challenge);
+  // An untouched exchange, and one with each message tampered with.
+  handshake_seed(out, "exchange", {3, 3, 0, 0, 15}, {});
+  handshake_seed(out, "exchange", {3, 3, 0, 0, 0}, {'t', 'l', 's'});
+  handshake_seed(out, "exchange", {3, 0, 5, 1, 15}, {});
+  handshake_seed(out, "exchange", {3, 1, 48, 0x80, 2}, {1, 2});
+  handshake_seed(out, "exchange", {3, 2, 32, 0xff, 15}, {});
+}
+
 } // namespace
 } // namespace actorpool::fuzz
 
 int main(int argc, char** argv) {
   using namespace actorpool::fuzz;
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <frame corpus dir> <codec corpus dir>\n",
+  if (argc != 4) {
+    std::fprintf(stderr,
+                 "usage: %s <frame corpus dir> <codec corpus dir> "
+                 "<handshake corpus dir>\n",
                  argv[0]);
     return 2;
   }
@@ -278,7 +336,12 @@ int main(int argc, char** argv) {
   write_frames(frames);
   corpus_writer values{argv[2]};
   write_values(values);
-  std::printf("%zu frame seeds in %s, %zu codec seeds in %s\n", frames.count(),
-              argv[1], values.count(), argv[2]);
+  corpus_writer links{argv[3]};
+  write_preambles(links);
+  write_handshakes(links);
+  std::printf("%zu frame seeds in %s, %zu codec seeds in %s, %zu handshake "
+              "seeds in %s\n",
+              frames.count(), argv[1], values.count(), argv[2], links.count(),
+              argv[3]);
   return 0;
 }

@@ -16,5 +16,5 @@ export PKG_CONFIG_PATH
 
 "$cxx" -std=c++17 -pthread "$src" -o "$out/consumer-plain" \
   -I"$prefix/include" -L"$prefix/$libdir" \
-  -Wl,--wrap=main -Wl,-u,main -lactorpool_entry -lactorpool -lcaf_io -lcaf_core
+  -Wl,--wrap=main -Wl,-u,main -lactorpool_entry -lactorpool -lcrypto -lcaf_io -lcaf_core
 "$out/consumer-plain"
