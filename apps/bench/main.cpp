@@ -47,7 +47,8 @@
 //
 //   workload=<name> ratio_actorpool_over_python=<x>
 //
-// per workload. The ratio is actorpool's throughput over Python's, and for
+// per workload (worker_replace_spare is held against Python's
+// worker_replace). The ratio is actorpool's throughput over Python's, and for
 // the latency figures (apply_latency, startup_*) Python's time over
 // actorpool's: either way, >1 means actorpool is better. Python's Pool()
 // returns before its workers run, so its startup figure includes one
@@ -102,7 +103,7 @@ void compare_with_python(const options& opts, const std::vector<figure>& ours) {
   }
   for (auto& x : ours)
     for (auto& y : py.figures)
-      if (x.impl == "actorpool" && x.workload == y.workload)
+      if (x.impl == "actorpool" && python_workload(x.workload) == y.workload)
         std::cout << format_ratio(x.workload, ratio(x, y)) << std::endl;
 }
 

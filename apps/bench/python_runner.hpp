@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "options.hpp"
@@ -15,6 +16,11 @@ struct python_result {
   /// printed.
   std::vector<figure> figures;
 };
+
+/// The Python workload a workload of ours is held against: the one of the
+/// same name, but Python's worker_replace for worker_replace_spare (Python's
+/// pool has no spare workers).
+std::string python_workload(const std::string& name);
 
 /// Runs python_mp_bench.py with `python3` and the same workers, repeat,
 /// quick, only and verbose settings, relaying its output lines to stdout as

@@ -104,12 +104,23 @@ figure run_stop_latency(const run_config& cfg) {
                      median(std::move(stops)));
 }
 
+/// Waits, untimed, until every worker of `p` and `spares` spares are ready.
+void await_full_strength(actorpool::pool& p, size_t spares, const char* name) {
+  auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    auto st = p.stats();
+    if (st.ready_pids.size() == p.size() && st.spare_pids.size() == spares)
+      return;
+    check(std::chrono::steady_clock::now() - start < std::chrono::seconds{10},
+          name, "every worker and spare ready within 10 s");
+  }
+}
+
 /// Seconds from SIGKILL of an idle worker until the pool is back to full
-/// strength (the replacement said hello).
-double replace_once(actorpool::pool& p, const char* name) {
+/// strength (a replacement that said hello holds the place).
+double replace_once(actorpool::pool& p, size_t spares, const char* name) {
+  await_full_strength(p, spares, name);
   auto before = p.stats();
-  check(before.ready_pids.size() == p.size(), name,
-        "every worker ready before the kill");
   auto start = std::chrono::steady_clock::now();
   kill(before.pids.front(), SIGKILL);
   for (;;) {
@@ -124,14 +135,25 @@ double replace_once(actorpool::pool& p, const char* name) {
   return dt.count();
 }
 
-figure run_worker_replace(const run_config& cfg) {
-  const char* name = "worker_replace";
-  actorpool::pool p{cfg.workers};
+figure replace_workload(const run_config& cfg, const char* name,
+                        size_t spares) {
+  actorpool::pool p{actorpool::pool_options{}
+                      .processes(cfg.workers)
+                      .spare_workers(static_cast<long>(spares))};
   check(p.apply(sleep_then_check, int64_t{-1}) == false, name, "warm-up");
-  auto secs = median_of_runs(cfg, name, [&] { return replace_once(p, name); });
+  auto secs = median_of_runs(cfg, name,
+                             [&] { return replace_once(p, spares, name); });
   check(p.apply(sleep_then_check, int64_t{-1}) == false, name,
         "a call after the kills");
   return make_figure(name, impl_name, cfg.workers, 1, secs, secs * 1e6);
+}
+
+figure run_worker_replace(const run_config& cfg) {
+  return replace_workload(cfg, "worker_replace", 0);
+}
+
+figure run_worker_replace_spare(const run_config& cfg) {
+  return replace_workload(cfg, "worker_replace_spare", 1);
 }
 
 } // namespace
@@ -141,6 +163,7 @@ const std::vector<workload>& stop_workloads() {
     {"early_termination", run_early_termination},
     {"stop_latency", run_stop_latency},
     {"worker_replace", run_worker_replace},
+    {"worker_replace_spare", run_worker_replace_spare},
   };
   return xs;
 }

@@ -20,6 +20,10 @@ namespace bench {
 ///   worker_replace     an idle worker is SIGKILLed; latency_us = time from
 ///                      the kill until a replacement is ready (Python: until
 ///                      the pool has started a new process in its place)
+///   worker_replace_spare the same on a pool with `spare_workers(1)`: the
+///                      spare takes the place (each kill waits, untimed,
+///                      until a new spare is ready); held against Python's
+///                      worker_replace
 const std::vector<workload>& stop_workloads();
 
 } // namespace bench

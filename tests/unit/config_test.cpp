@@ -53,6 +53,18 @@ TEST(config, ini_section_sets_pool_options) {
   EXPECT_EQ(opts.window(), 4u);
 }
 
+TEST(config, spare_workers_from_command_line_and_ini) {
+  config cli;
+  ASSERT_EQ(parse(cli, {"--actorpool.spare-workers=2"}), "");
+  EXPECT_EQ(read_pool_options(cli).spare_workers(), 2);
+  config ini;
+  ASSERT_EQ(parse(ini, {}, "[actorpool]\nspare-workers=1\n"), "");
+  EXPECT_EQ(read_pool_options(ini).spare_workers(), 1);
+  config none;
+  ASSERT_EQ(parse(none, {}), "");
+  EXPECT_EQ(read_pool_options(none).spare_workers(), 0);
+}
+
 TEST(config, command_line_overrides_ini) {
   config cfg;
   ASSERT_EQ(parse(cfg, {"--actorpool.processes=2"},

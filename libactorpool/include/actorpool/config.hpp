@@ -18,6 +18,7 @@ namespace actorpool {
 /// | option | type | `pool_options` setter |
 /// |---|---|---|
 /// | `actorpool.processes` | integer | `processes` |
+/// | `actorpool.spare-workers` | integer | `spare_workers` |
 /// | `actorpool.max-tasks-per-child` | integer | `max_tasks_per_child` |
 /// | `actorpool.window` | integer | `window` |
 /// | `actorpool.max-worker-memory` | integer (bytes) | `max_worker_memory` |

@@ -26,6 +26,37 @@ public:
     return processes_;
   }
 
+  /// Workers kept started and ready beside the `processes` ones, but given
+  /// no tasks (default 0; must be >= 0). When a worker dies, is killed
+  /// (a timeout, a cancel past its grace), retires (`max_tasks_per_child`,
+  /// `max_worker_memory`) or is dropped, a spare takes its place at once
+  /// (the one furthest in its start: ready if any) and a new spare starts
+  /// in the background, so the pool is back to full strength without
+  /// waiting for a process start (about 10 ms: a `posix_spawn` and `exec`
+  /// of the program, the hello, the initializer). A spare has said hello
+  /// and run the initializer; it appears in `pool_stats::spare_pids` (once
+  /// ready), not in `pids`, `ready_pids` or `workers`, and counts in
+  /// `workers_started`. A spare that dies is restarted (after the start
+  /// failure back-off if it died before it was ready); it holds no task, so
+  /// nothing is charged. Spares are stopped with the other workers at
+  /// `close` (once the work is done), `terminate` and destruction; no new
+  /// spare starts once the pool is closed. With `output_prefix`, a spare's
+  /// `{place}` is the one it started with, past the pool's places
+  /// (`processes`, `processes + 1`, ...), also after it is promoted.
+  ///
+  /// Cost: one idle process per spare, with the memory of a started worker
+  /// and whatever the initializer built (its resident set: a few MiB for
+  /// the program alone). A `thread_pool` keeps spare threads the same way,
+  /// which buys little: a thread worker starts in microseconds.
+  pool_options& spare_workers(long n) {
+    spare_workers_ = n;
+    return *this;
+  }
+
+  long spare_workers() const noexcept {
+    return spare_workers_;
+  }
+
   /// Registered task run once in every worker before its first task (Python:
   /// `initializer`, `initargs`). If it throws, the pool fails its work with
   /// `start_error` instead of restarting workers forever.
@@ -182,6 +213,7 @@ public:
 private:
   std::optional<long> processes_;
   std::optional<long> max_tasks_per_child_;
+  long spare_workers_ = 0;
   std::string initializer_name_;
   std::string initializer_args_;
   size_t window_ = 0;

@@ -42,6 +42,10 @@ struct pool_stats {
   /// Process ids of the workers ready for tasks right now: those of `pids`
   /// that have started and run their initializer.
   std::vector<int32_t> ready_pids;
+  /// Process ids of the ready spares (`pool_options::spare_workers`): started
+  /// and initialized, given no tasks, in none of `pids`, `ready_pids` and
+  /// `workers`. A spare still starting shows nowhere.
+  std::vector<int32_t> spare_pids;
   /// Chunks ever accepted, completed successfully, failed.
   uint64_t submitted = 0;
   uint64_t completed = 0;
@@ -76,10 +80,10 @@ struct pool_stats {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pool_stats& x) {
   return f(caf::meta::type_name("pool_stats"), x.pids, x.ready_pids,
-           x.submitted, x.completed, x.failed, x.queued, x.in_flight,
-           x.cancelled, x.timed_out, x.workers_started, x.workers_died,
-           x.workers_killed, x.workers_recycled, x.revoked, x.window,
-           x.stuck_threads, x.workers);
+           x.spare_pids, x.submitted, x.completed, x.failed, x.queued,
+           x.in_flight, x.cancelled, x.timed_out, x.workers_started,
+           x.workers_died, x.workers_killed, x.workers_recycled, x.revoked,
+           x.window, x.stuck_threads, x.workers);
 }
 
 /// `x` as a few lines of text for people: the pool's counters, then a table

@@ -117,6 +117,7 @@ void coordinator_core::kill_worker(worker_rec& w, uint64_t guilty,
   w.isolated = false;
   w.state = worker_state::exiting;
   w.down_reason = why;
+  release_slot(w); // for its replacement
   ++counters_.workers_killed;
   link_.disconnect(w.id);
   link_.kill(w.id);
@@ -141,8 +142,7 @@ void coordinator_core::kill_worker(worker_rec& w, uint64_t guilty,
     else
       finish_erase(i, err);
   }
-  if (needs_replacement())
-    start_worker();
+  fill_pool();
   dispatch();
   maybe_finish();
 }

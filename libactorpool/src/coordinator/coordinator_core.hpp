@@ -25,6 +25,9 @@ namespace actorpool::detail {
 /// Settings of one pool, validated by the facade.
 struct pool_config {
   size_t processes = 1;
+  /// Workers kept started and ready, but given no tasks, to take the place
+  /// of a worker that ends (`pool_options::spare_workers`).
+  size_t spare_workers = 0;
   /// 0: unlimited.
   size_t max_tasks_per_child = 0;
   /// Resident memory above which a worker is recycled between tasks (0:
@@ -71,7 +74,7 @@ public:
 
   coordinator_core& operator=(const coordinator_core&) = delete;
 
-  /// Starts the configured number of workers.
+  /// Starts the configured number of workers, then the spares.
   void start();
 
   // -- requests from the facade or the actor interface ------------------------
@@ -194,6 +197,9 @@ private:
     /// or ends, then handed to its replacement.
     uint32_t slot = 0;
     bool holds_slot = false;
+    /// Kept ready for the place of a worker that ends: holds no place and
+    /// gets no chunks until it is promoted.
+    bool spare = false;
     /// Chunks it finished and the time it ran them, as it measured it.
     uint64_t chunks_done = 0;
     uint64_t busy_us = 0;
@@ -333,7 +339,25 @@ private:
 
   // -- workers (coordinator_workers.cpp) --------------------------------------
 
-  void start_worker();
+  /// Starts a worker for a free place, or a spare; false if it could not
+  /// start (`start_failed` had its say).
+  bool start_worker(bool spare = false);
+
+  /// Gives the pool the workers it lacks: a free place goes to a spare if
+  /// there is one (promoted at once), else to a new worker; then a missing
+  /// spare starts.
+  void fill_pool();
+
+  /// The spare most advanced in its start (ready first), or none.
+  worker_rec* best_spare();
+
+  /// `w`, a spare, takes the lowest free place and may get chunks.
+  void promote(worker_rec& w);
+
+  /// Spares that have not been asked to exit.
+  size_t spare_count() const;
+
+  bool needs_spare() const;
 
   /// Why the pool takes no new work (broken, closed or terminated), or none.
   caf::error refusal() const;

@@ -24,7 +24,7 @@ size_t coordinator_core::idle_workers() const {
   return static_cast<size_t>(
     std::count_if(workers_.begin(), workers_.end(), [](auto& kvp) {
       auto& w = kvp.second;
-      return w.state == worker_state::ready && !w.isolated
+      return w.state == worker_state::ready && !w.isolated && !w.spare
              && w.in_flight.empty();
     }));
 }

@@ -93,7 +93,7 @@ size_t coordinator_core::window() const {
 // Nothing is sent ahead to a worker whose chunk runs long: it would wait
 // there while another worker may become free first.
 bool coordinator_core::has_room(const worker_rec& w, time_point now) const {
-  if (w.state != worker_state::ready || w.isolated)
+  if (w.state != worker_state::ready || w.isolated || w.spare)
     return false;
   if (w.in_flight.empty())
     return true;
@@ -313,6 +313,11 @@ pool_stats coordinator_core::stats() const {
   auto result = counters_;
   for (auto& kvp : workers_) {
     auto& w = kvp.second;
+    if (w.spare) {
+      if (w.state == worker_state::ready)
+        result.spare_pids.push_back(w.number);
+      continue;
+    }
     if (w.state != worker_state::exiting)
       result.pids.push_back(w.number);
     if (w.state == worker_state::ready)

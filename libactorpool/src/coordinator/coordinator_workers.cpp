@@ -63,22 +63,73 @@ void coordinator_env::warn(const std::string& what) {
 void coordinator_core::start() {
   for (size_t i = 0; i < cfg_.processes && !broken_; ++i)
     start_worker();
+  for (size_t i = 0; i < cfg_.spare_workers && !broken_; ++i)
+    start_worker(true);
 }
 
-void coordinator_core::start_worker() {
+// A spare holds no place until it is promoted; a worker's place is fixed
+// when it starts (its output prefix), so a spare starts with a place past
+// the pool's own.
+bool coordinator_core::start_worker(bool spare) {
   auto wid = next_worker_++;
-  auto number = link_.start(wid, next_slot());
+  auto place = spare ? static_cast<uint32_t>(cfg_.processes + spare_count())
+                     : next_slot();
+  auto number = link_.start(wid, place);
   if (!number) {
     start_failed(as_start_failure(number.error()));
-    return;
+    return false;
   }
   ++counters_.workers_started;
   auto& w = workers_[wid];
   w.id = wid;
   w.number = *number;
+  w.spare = spare;
+  if (!spare) {
+    w.slot = take_slot();
+    w.holds_slot = true;
+  }
+  env_.schedule(cfg_.start_timeout, timer_kind::start_timeout, wid);
+  return true;
+}
+
+void coordinator_core::fill_pool() {
+  if (needs_replacement()) {
+    if (auto s = best_spare())
+      promote(*s);
+    else if (!start_worker())
+      return; // retried after a delay, spares with it
+  }
+  if (needs_spare())
+    start_worker(true);
+}
+
+coordinator_core::worker_rec* coordinator_core::best_spare() {
+  worker_rec* best = nullptr;
+  for (auto& kvp : workers_) {
+    auto& w = kvp.second;
+    if (w.spare && w.state != worker_state::exiting
+        && (best == nullptr || w.state > best->state))
+      best = &w;
+  }
+  return best;
+}
+
+void coordinator_core::promote(worker_rec& w) {
+  w.spare = false;
   w.slot = take_slot();
   w.holds_slot = true;
-  env_.schedule(cfg_.start_timeout, timer_kind::start_timeout, wid);
+}
+
+size_t coordinator_core::spare_count() const {
+  return static_cast<size_t>(
+    std::count_if(workers_.begin(), workers_.end(), [](auto& kvp) {
+      return kvp.second.spare && kvp.second.state != worker_state::exiting;
+    }));
+}
+
+bool coordinator_core::needs_spare() const {
+  return !broken_ && state_ == pool_state::running
+         && spare_count() < cfg_.spare_workers;
 }
 
 uint32_t coordinator_core::next_slot() const {
@@ -133,7 +184,7 @@ void coordinator_core::become_ready(worker_rec& w) {
   if (!initially_ready_) {
     size_t ready = 0;
     for (auto& kvp : workers_)
-      if (kvp.second.state == worker_state::ready)
+      if (kvp.second.state == worker_state::ready && !kvp.second.spare)
         ++ready;
     if (ready >= cfg_.processes)
       notify_ready(caf::none);
@@ -168,8 +219,7 @@ void coordinator_core::on_init_result(worker_rec& w, const result_msg& r) {
 void coordinator_core::retire(worker_rec& w) {
   w.state = worker_state::retiring;
   release_slot(w);
-  if (needs_replacement())
-    start_worker();
+  fill_pool();
 }
 
 void coordinator_core::check_memory(worker_rec& w) {
@@ -220,8 +270,8 @@ void coordinator_core::on_down(uint64_t wid, const std::string& reason) {
 
 void coordinator_core::on_timer(timer_kind kind, uint64_t wid) {
   if (kind == timer_kind::respawn) {
-    if (needs_replacement())
-      start_worker();
+    fill_pool();
+    dispatch();
     return;
   }
   if (kind == timer_kind::rebalance) {
@@ -272,8 +322,8 @@ void coordinator_core::on_exit(uint64_t wid, const worker_exit& how) {
     start_failed(
       make_error(errc::worker_start_failed,
                  how.description + " before it was ready (" + reason + ")"));
-  } else if (!expected && needs_replacement()) {
-    start_worker();
+  } else if (!expected) {
+    fill_pool();
   }
   dispatch();
   maybe_finish();
@@ -345,8 +395,10 @@ size_t coordinator_core::active_workers() const {
   return static_cast<size_t>(
     std::count_if(workers_.begin(), workers_.end(), [](auto& kvp) {
       auto st = kvp.second.state;
-      return st == worker_state::starting || st == worker_state::initializing
-             || st == worker_state::ready;
+      return !kvp.second.spare
+             && (st == worker_state::starting
+                 || st == worker_state::initializing
+                 || st == worker_state::ready);
     }));
 }
 

@@ -37,6 +37,9 @@ pool_config make_pool_config(const pool_options& opts) {
   } else {
     cfg.processes = cpu_count();
   }
+  if (opts.spare_workers() < 0)
+    reject("spare_workers must not be negative");
+  cfg.spare_workers = static_cast<size_t>(opts.spare_workers());
   if (auto n = opts.max_tasks_per_child()) {
     if (*n < 1)
       reject("max_tasks_per_child must be at least 1");

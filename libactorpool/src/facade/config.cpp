@@ -49,6 +49,7 @@ config::config() {
   register_types(*this);
   opt_group{custom_options_, "actorpool"}
     .add<int64_t>("processes", "number of worker processes")
+    .add<int64_t>("spare-workers", "workers kept ready to replace others")
     .add<int64_t>("max-tasks-per-child",
                   "tasks a worker runs, then is replaced")
     .add<int64_t>("window", "chunks in flight per worker (0: adaptive)")
@@ -74,6 +75,8 @@ pool_options read_pool_options(const caf::actor_system_config& cfg,
                                pool_options opts) {
   read<int64_t>(cfg, "actorpool.processes",
                 [&](int64_t n) { opts.processes(n); });
+  read<int64_t>(cfg, "actorpool.spare-workers",
+                [&](int64_t n) { opts.spare_workers(n); });
   read<int64_t>(cfg, "actorpool.max-tasks-per-child",
                 [&](int64_t n) { opts.max_tasks_per_child(n); });
   read<int64_t>(cfg, "actorpool.window", [&](int64_t n) {

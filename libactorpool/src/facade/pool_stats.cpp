@@ -35,8 +35,10 @@ std::string row(const worker_stats& w) {
 
 std::string to_string(const pool_stats& x) {
   std::string text = "pool: " + std::to_string(x.pids.size()) + " workers ("
-                     + std::to_string(x.ready_pids.size()) + " ready), window "
-                     + std::to_string(x.window) + "\n";
+                     + std::to_string(x.ready_pids.size()) + " ready)";
+  if (!x.spare_pids.empty())
+    text += ", " + std::to_string(x.spare_pids.size()) + " spare";
+  text += ", window " + std::to_string(x.window) + "\n";
   text += "  chunks: " + num(x.submitted) + " submitted, " + num(x.completed)
           + " completed, " + num(x.failed) + " failed, " + num(x.queued)
           + " queued, " + num(x.in_flight) + " in flight, " + num(x.cancelled)
