@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -20,22 +21,35 @@ namespace detail {
 /// use.
 lazy_service make_queue_service(uint64_t maxsize, bool joinable);
 
+/// What the copies of a queue handle decoded in a worker share between
+/// calls: the puts it may still send without waiting (its credit) and the
+/// items the service sent ahead to it. Gives those items back to the queue
+/// when the last copy is gone (defined with the service).
+class queue_client;
+
+/// The client state of a handle decoded now: in a worker, a new one; in the
+/// main process none (every call is a round trip there).
+std::shared_ptr<queue_client> make_queue_client();
+
 /// The calls shared by the three queue types (defined with the service,
 /// which owns the protocol), so that the templates only encode and decode
 /// items. `put` and `get` wait if `block`, at most `timeout` (no limit when
 /// empty); they throw `bad_argument` for a negative timeout (Python:
-/// `ValueError`).
-void queue_put_encoded(const lazy_service& svc, const std::string& item,
-                       bool block,
+/// `ValueError`). With a `client` (a handle in a worker), `put` on an
+/// unbounded queue is sent without waiting within the client's credit, and
+/// `get` takes the items sent ahead first (see `queue`).
+void queue_put_encoded(const lazy_service& svc, queue_client* client,
+                       const std::string& item, bool block,
                        const std::optional<std::chrono::microseconds>& timeout);
 
 std::string
-queue_get_encoded(const lazy_service& svc, bool block,
+queue_get_encoded(const lazy_service& svc, queue_client* client, bool block,
                   const std::optional<std::chrono::microseconds>& timeout);
 
-uint64_t queue_qsize(const lazy_service& svc);
+/// The items in the queue, plus those sent ahead to `client` (may be null).
+uint64_t queue_qsize(const lazy_service& svc, queue_client* client);
 
-bool queue_empty(const lazy_service& svc);
+bool queue_empty(const lazy_service& svc, queue_client* client);
 
 bool queue_full(const lazy_service& svc);
 
@@ -98,7 +112,8 @@ public:
   /// first, in this thread: a value that cannot be throws `encoding_error`
   /// and the queue is left as it was (no room is taken).
   void put(const T& x, bool block = true, timeout_type timeout = {}) const {
-    detail::queue_put_encoded(svc_, detail::encode_item(x), block, timeout);
+    detail::queue_put_encoded(svc_, client_.get(), detail::encode_item(x),
+                              block, timeout);
   }
 
   /// `put(x, false)`.
@@ -113,7 +128,7 @@ public:
   /// `T`.
   T get(bool block = true, timeout_type timeout = {}) const {
     return detail::decode_item<T>(
-      detail::queue_get_encoded(svc_, block, timeout));
+      detail::queue_get_encoded(svc_, client_.get(), block, timeout));
   }
 
   /// `get(false)`.
@@ -123,11 +138,11 @@ public:
 
   /// Number of items in the queue.
   size_t qsize() const {
-    return static_cast<size_t>(detail::queue_qsize(svc_));
+    return static_cast<size_t>(detail::queue_qsize(svc_, client_.get()));
   }
 
   bool empty() const {
-    return detail::queue_empty(svc_);
+    return detail::queue_empty(svc_, client_.get());
   }
 
   /// Whether a `put` would have to wait.
@@ -147,7 +162,7 @@ public:
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, queue& x) {
-    return f(caf::meta::type_name("actorpool::queue"), x.svc_);
+    return x.inspect_as(f, "actorpool::queue");
   }
 
 protected:
@@ -155,7 +170,21 @@ protected:
     // nop
   }
 
+  /// Inspects the handle under `name`; a handle read from bytes gets a
+  /// client state of its own (shared by its copies).
+  template <class Inspector>
+  typename Inspector::result_type inspect_as(Inspector& f, const char* name) {
+    if constexpr (Inspector::reads_state) {
+      return f(caf::meta::type_name(name), svc_);
+    } else {
+      auto result = f(caf::meta::type_name(name), svc_);
+      client_ = detail::make_queue_client();
+      return result;
+    }
+  }
+
   detail::lazy_service svc_;
+  std::shared_ptr<detail::queue_client> client_;
 };
 
 /// A `queue` that also counts unfinished items (Python:
@@ -189,7 +218,7 @@ public:
   template <class Inspector>
   friend typename Inspector::result_type
   inspect(Inspector& f, joinable_queue& x) {
-    return f(caf::meta::type_name("actorpool::joinable_queue"), x.svc_);
+    return x.inspect_as(f, "actorpool::joinable_queue");
   }
 };
 
@@ -223,7 +252,7 @@ public:
   template <class Inspector>
   friend typename Inspector::result_type
   inspect(Inspector& f, simple_queue& x) {
-    return f(caf::meta::type_name("actorpool::simple_queue"), x.svc_);
+    return x.inspect_as(f, "actorpool::simple_queue");
   }
 };
 
