@@ -13,8 +13,12 @@
 // test_queue_feeder_on_queue_feeder_error (a hook of the feeder thread).
 // Python's Events that order parent and child are replaced by the task's own
 // blocking calls and results. Added: many producers and consumers, bounded
-// queues with blocked puts across processes, and a consumer killed while it
-// waits in `get`. Speed figures are in actorpool-bench (queue_put_get).
+// queues with blocked puts across processes, a consumer killed while it
+// waits in `get`, and what a worker's handle does without round trips:
+// puts within a credit (order, a producer killed after its puts, a close
+// seen within the credit) and items sent ahead (given back by a task that
+// took fewer, and by a killed consumer). Speed figures are in actorpool-bench
+// (queue_put_get).
 
 #include "actorpool/queue.hpp"
 
