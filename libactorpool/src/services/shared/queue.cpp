@@ -257,8 +257,6 @@ service_result queue_state::on_call(client_id c, uint8_t op,
   return fail(errc::protocol_error, "unknown queue operation");
 }
 
-// A waiting getter that cannot receive the item (see `check_fits`) would
-// find it first in line again: its call fails, and the next one gets it.
 void queue_state::accept(std::string item) {
   if (cfg_.joinable)
     ++unfinished_;
@@ -289,6 +287,8 @@ std::string reply_with(std::string item, bool listed) {
 
 } // namespace
 
+// A waiting getter that cannot receive the item (see `check_fits`) would
+// find it first in line again: its call fails, and the next one gets it.
 void queue_state::serve_getters() {
   while (!getters_.empty() && !items_.empty()) {
     auto w = std::move(getters_.front());
