@@ -13,8 +13,12 @@
 // test_queue_feeder_on_queue_feeder_error (a hook of the feeder thread).
 // Python's Events that order parent and child are replaced by the task's own
 // blocking calls and results. Added: many producers and consumers, bounded
-// queues with blocked puts across processes, and a consumer killed while it
-// waits in `get`. Speed figures are in actorpool-bench (queue_put_get).
+// queues with blocked puts across processes, a consumer killed while it
+// waits in `get`, and what a worker's handle does without round trips:
+// puts within a credit (order, a producer killed after its puts, a close
+// seen within the credit) and items sent ahead (given back by a task that
+// took fewer, and by a killed consumer). Speed figures are in actorpool-bench
+// (queue_put_get).
 
 #include "actorpool/queue.hpp"
 
@@ -172,6 +176,56 @@ void q_sum_into(queue<int> in, queue<int> out, int n) {
   out.put(sum);
 }
 
+// Puts 0, 1, ..., n - 1, then dies by SIGKILL: the puts returned, nothing
+// else of the worker runs.
+int q_put_then_die(queue<int> q, int n) {
+  for (int i = 0; i < n; ++i)
+    q.put(i);
+  ::raise(SIGKILL);
+  return n;
+}
+
+// Puts 0 (the round trip that fetches the credit) and waits until `closed`
+// is set, then puts until a put fails with `eof_error`; returns how many
+// puts after the close returned normally.
+int q_put_until_closed(queue<int> q, event closed) {
+  q.put(0);
+  closed.wait();
+  for (int i = 1;; ++i) {
+    try {
+      q.put(i);
+    } catch (const eof_error&) {
+      return i - 1;
+    }
+  }
+}
+
+// Takes `n` items, reports its pid and them on `taken`, then waits until
+// killed.
+void q_take_then_wait(queue<int> q, queue<std::vector<int>> taken, int n,
+                      event never) {
+  std::vector<int> xs{static_cast<int>(getpid())};
+  for (int i = 0; i < n; ++i)
+    xs.push_back(q.get());
+  taken.put(xs);
+  never.wait();
+}
+
+/// Every item left in `q`, in the order they come out.
+std::vector<int> drain(queue<int>& q) {
+  std::vector<int> result;
+  while (!q.empty())
+    result.push_back(q.get_nowait());
+  return result;
+}
+
+std::vector<int> range_vec(int first, int last) {
+  std::vector<int> result;
+  for (int i = first; i < last; ++i)
+    result.push_back(i);
+  return result;
+}
+
 class queue_test : public spread_test_p {};
 
 } // namespace
@@ -188,6 +242,9 @@ ACTORPOOL_TASK(q_produce)
 ACTORPOOL_TASK(q_consume)
 ACTORPOOL_TASK(q_get_after_ready)
 ACTORPOOL_TASK(q_sum_into)
+ACTORPOOL_TASK(q_put_then_die)
+ACTORPOOL_TASK(q_put_until_closed)
+ACTORPOOL_TASK(q_take_then_wait)
 
 TEST_P(queue_test, put) {
   queue<int> q{6};
@@ -460,6 +517,78 @@ TEST_P(queue_test, processes_share_a_queue) {
   }
   int n = 3 * workers();
   EXPECT_EQ(total, n * (n + 1) / 2);
+}
+
+// Puts from a worker travel without a round trip within a credit of
+// `put_credit`, and gets take items sent ahead: 1000 items cross several
+// credits and batches, from one worker to another, in order.
+TEST_P(queue_test, pipelined_puts_and_gets_keep_the_order_of_a_producer) {
+  queue<int> q;
+  pool p{opts()};
+  auto made = p.apply_async(q_put_range, q, 0, 1000);
+  auto taken = p.apply_async(q_take, q, 1000);
+  EXPECT_EQ(made.get(), 1000);
+  EXPECT_EQ(taken.get(), range_vec(0, 1000));
+  EXPECT_TRUE(q.empty());
+}
+
+// A put that returned is in the queue, even when its producer is killed
+// right after it: the parent reads the worker's socket to its end before
+// the queue hears of the death.
+TEST_P(queue_test, a_killed_producer_loses_no_item_whose_put_returned) {
+  queue<int> q;
+  pool p{opts().max_retries(0)};
+  EXPECT_THROW(p.apply(q_put_then_die, q, 300), worker_died_error);
+  EXPECT_EQ(q.qsize(), 300u);
+  EXPECT_EQ(drain(q), range_vec(0, 300));
+}
+
+// A put sent without a round trip after `close()` is dropped; the producer
+// learns of the close at the latest when its credit runs out.
+TEST_P(queue_test, a_close_reaches_a_pipelining_producer_within_its_credit) {
+  queue<int> q;
+  event closed;
+  pool p{opts()};
+  auto r = p.apply_async(q_put_until_closed, q, closed);
+  EXPECT_EQ(q.get(true, patience), 0);
+  q.close();
+  closed.set();
+  EXPECT_LE(r.get(), 64);
+  EXPECT_THROW(q.get(false), eof_error);
+}
+
+// The items sent ahead to a task that took fewer are back in the queue, in
+// their order, before its result is reported.
+TEST_P(queue_test, a_consumer_that_stops_gives_back_what_was_sent_ahead) {
+  queue<int> q;
+  for (int i = 0; i < 100; ++i)
+    q.put(i);
+  pool p{opts()};
+  EXPECT_EQ(p.apply(q_take, q, 10), range_vec(0, 10));
+  EXPECT_EQ(q.qsize(), 90u);
+  EXPECT_EQ(drain(q), range_vec(10, 100));
+}
+
+// At least once: every item a killed consumer did not take is back in the
+// queue, in order; items it took since its last batch may come back too.
+TEST_P(queue_test, items_sent_ahead_to_a_killed_consumer_go_back) {
+  queue<int> q;
+  queue<std::vector<int>> taken;
+  event never;
+  for (int i = 0; i < 100; ++i)
+    q.put(i);
+  pool p{opts().max_retries(0)};
+  auto r = p.apply_async(q_take_then_wait, q, taken, 10, never);
+  auto report = taken.get(true, patience);
+  ASSERT_EQ(report.size(), 11u);
+  EXPECT_EQ(std::vector<int>(report.begin() + 1, report.end()),
+            range_vec(0, 10));
+  ASSERT_EQ(::kill(report.front(), SIGKILL), 0);
+  EXPECT_THROW(r.get(), worker_died_error);
+  auto left = drain(q);
+  ASSERT_GE(left.size(), 90u);
+  EXPECT_TRUE(std::is_sorted(left.begin(), left.end()));
+  EXPECT_EQ(std::vector<int>(left.end() - 90, left.end()), range_vec(10, 100));
 }
 
 INSTANTIATE_TEST_SUITE_P(queues, queue_test, ::testing::Values(1, 2, 4),

@@ -3,6 +3,9 @@
 
 #include "actorpool/queue.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <caf/send.hpp>
 #include <gtest/gtest.h>
 
@@ -304,6 +307,154 @@ TEST_F(queue_test, malformed_calls_are_errors) {
   client c{ts, q, 10};
   EXPECT_EQ(c.call(ops::get, "x").code(), errc::decoding_failed);
   EXPECT_EQ(c.call(99).code(), errc::protocol_error);
+}
+
+// -- calls from workers: credit, items sent ahead
+// ------------------------------
+
+std::string get_ahead_payload(uint64_t token, uint64_t want, uint64_t taken,
+                              int64_t wait = forever) {
+  return encode(wait, token, want, taken);
+}
+
+/// A call whose answer nobody reads, as the parent's broker makes the calls
+/// a worker sends without waiting.
+void cast(client& c, ops op, std::string payload) {
+  c.send(op, std::move(payload));
+  c.poll();
+}
+
+std::vector<int> ints_of(const answer& a) {
+  return detail::decode_each<int>(a.as<std::vector<std::string>>());
+}
+
+std::vector<int> drain(client& c) {
+  std::vector<int> result;
+  while (!c.call(ops::empty).as<bool>())
+    result.push_back(c.call(ops::get, get_payload(no_wait)).as<int>());
+  return result;
+}
+
+TEST_F(queue_test, put_with_credit_grants_a_credit_on_unbounded_queues_only) {
+  client producer{ts, q, 10};
+  EXPECT_EQ(producer.call(ops::put_with_credit, put_payload(1)).as<uint64_t>(),
+            detail::put_credit);
+  q = spawn(5);
+  client bounded{ts, q, 10};
+  EXPECT_EQ(bounded.call(ops::put_with_credit, put_payload(1)).as<uint64_t>(),
+            0u);
+  EXPECT_EQ(bounded.call(ops::qsize).as<uint64_t>(), 1u);
+}
+
+TEST_F(queue_test, puts_ahead_join_the_queue_in_the_order_they_were_sent) {
+  client producer{ts, q, 10};
+  client consumer{ts, q, 11};
+  producer.call(ops::put_with_credit, put_payload(0));
+  for (int i = 1; i <= 3; ++i)
+    cast(producer, ops::put_ahead, encode(i));
+  producer.call(ops::put_with_credit, put_payload(4));
+  EXPECT_EQ(drain(consumer), (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST_F(queue_test,
+       a_put_ahead_on_a_closed_queue_is_dropped_and_the_next_put_fails) {
+  client producer{ts, q, 10};
+  client consumer{ts, q, 11};
+  producer.call(ops::put_with_credit, put_payload(1));
+  consumer.call(ops::close);
+  cast(producer, ops::put_ahead, encode(2));
+  EXPECT_EQ(producer.call(ops::put_with_credit, put_payload(3)).code(),
+            errc::end_of_file);
+  EXPECT_EQ(consumer.call(ops::get, get_payload()).as<int>(), 1);
+  EXPECT_EQ(consumer.call(ops::get, get_payload()).code(), errc::end_of_file);
+}
+
+TEST_F(queue_test, get_ahead_sends_at_most_half_of_what_is_left_ahead) {
+  client producer{ts, q, 10};
+  client consumer{ts, q, 11};
+  for (int i = 0; i < 10; ++i)
+    producer.call(ops::put, put_payload(i));
+  // One item taken, then 3 of the 9 left (want 4).
+  EXPECT_EQ(ints_of(consumer.call(ops::get_ahead, get_ahead_payload(1, 4, 0))),
+            (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(producer.call(ops::qsize).as<uint64_t>(), 6u);
+  // One taken, then 2 of the 5 left, however many are wanted.
+  EXPECT_EQ(ints_of(consumer.call(ops::get_ahead, get_ahead_payload(1, 64, 3))),
+            (std::vector<int>{4, 5, 6}));
+  EXPECT_EQ(producer.call(ops::qsize).as<uint64_t>(), 3u);
+}
+
+TEST_F(queue_test, a_bounded_queue_sends_nothing_ahead) {
+  q = spawn(10);
+  client producer{ts, q, 10};
+  client consumer{ts, q, 11};
+  for (int i = 0; i < 10; ++i)
+    producer.call(ops::put, put_payload(i));
+  EXPECT_EQ(ints_of(consumer.call(ops::get_ahead, get_ahead_payload(1, 8, 0))),
+            (std::vector<int>{0}));
+  EXPECT_EQ(producer.call(ops::qsize).as<uint64_t>(), 9u);
+}
+
+TEST_F(queue_test, a_waiting_get_ahead_gets_a_list_of_the_next_item) {
+  client producer{ts, q, 10};
+  client consumer{ts, q, 11};
+  consumer.send(ops::get_ahead, get_ahead_payload(1, 8, 0));
+  EXPECT_FALSE(consumer.poll());
+  producer.call(ops::put, put_payload(7));
+  producer.call(ops::put, put_payload(8));
+  auto got = consumer.poll();
+  ASSERT_TRUE(got && got->ok());
+  EXPECT_EQ(ints_of(*got), (std::vector<int>{7}));
+  EXPECT_EQ(producer.call(ops::qsize).as<uint64_t>(), 1u);
+}
+
+TEST_F(queue_test, give_back_returns_what_was_not_taken_to_the_front) {
+  client producer{ts, q, 10};
+  client consumer{ts, q, 11};
+  for (int i = 0; i < 10; ++i)
+    producer.call(ops::put, put_payload(i));
+  consumer.call(ops::get_ahead, get_ahead_payload(1, 8, 0)); // 0; 1 2 3 4
+  cast(consumer, ops::give_back, encode(uint64_t{1}, uint64_t{1})); // took 1
+  EXPECT_EQ(drain(producer), (std::vector<int>{2, 3, 4, 5, 6, 7, 8, 9}));
+}
+
+TEST_F(queue_test, a_given_back_item_goes_to_a_waiting_get) {
+  client producer{ts, q, 10};
+  client consumer{ts, q, 11};
+  client waiting{ts, q, 12};
+  for (int i = 0; i < 3; ++i)
+    producer.call(ops::put, put_payload(i));
+  consumer.call(ops::get_ahead, get_ahead_payload(1, 8, 0)); // 0; 1
+  EXPECT_EQ(producer.call(ops::get, get_payload()).as<int>(), 2);
+  waiting.send(ops::get, get_payload());
+  EXPECT_FALSE(waiting.poll());
+  cast(consumer, ops::give_back, encode(uint64_t{1}, uint64_t{0}));
+  EXPECT_EQ(waiting.poll()->as<int>(), 1);
+}
+
+TEST_F(queue_test, items_sent_ahead_to_a_dead_consumer_go_back_unless_taken) {
+  client producer{ts, q, 10};
+  client dying{ts, q, 66};
+  for (int i = 0; i < 10; ++i)
+    producer.call(ops::put, put_payload(i));
+  dying.call(ops::get_ahead, get_ahead_payload(1, 4, 0)); // 0; 1 2 3
+  dying.call(ops::get_ahead, get_ahead_payload(1, 2, 3)); // 4; 5 (took 1-3)
+  dying.call(ops::get_ahead, get_ahead_payload(2, 2, 0)); // 6; 7 (token 2)
+  client_down(ts, q, 66);
+  auto left = drain(producer);
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<int>{5, 7, 8, 9}));
+}
+
+TEST_F(queue_test, client_down_gives_back_only_that_process_items) {
+  client producer{ts, q, 10};
+  client living{ts, q, 11};
+  client dying{ts, q, 66};
+  for (int i = 0; i < 8; ++i)
+    producer.call(ops::put, put_payload(i));
+  living.call(ops::get_ahead, get_ahead_payload(1, 4, 0)); // 0; 1 2 3
+  client_down(ts, q, 66);
+  EXPECT_EQ(drain(producer), (std::vector<int>{4, 5, 6, 7}));
 }
 
 TEST(queue_wait_test, timeouts_encode_as_the_protocol_says) {

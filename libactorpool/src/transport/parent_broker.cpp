@@ -9,6 +9,7 @@
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/sec.hpp>
+#include <caf/send.hpp>
 
 #include "actorpool/errc.hpp"
 #include "base/atoms.hpp"
@@ -142,12 +143,12 @@ void on_service_cast(parent_broker_actor* self, service_call_msg& msg) {
   if (!service)
     return;
   auto max_reply = max_payload_size(self->state.max_frame_size);
+  // Without a sender: the answer goes nowhere, and the call still reaches
+  // the service after this worker's earlier calls and before its later ones
+  // (one mailbox queue, filled by this actor in order).
   self->state.gate->pass([&] {
-    self
-      ->request(service, caf::infinite, service_atom::value,
-                self->state.frames->pid(), msg.thread, msg.op,
-                std::move(msg.payload), max_reply)
-      .then([](std::string&) {}, [](caf::error&) {});
+    caf::anon_send(service, service_atom::value, self->state.frames->pid(),
+                   msg.thread, msg.op, std::move(msg.payload), max_reply);
   });
 }
 

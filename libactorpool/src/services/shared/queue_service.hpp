@@ -10,8 +10,10 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -42,7 +44,37 @@ enum class queue_op : service_op {
   task_done = 7,
   /// () -> () once every item put was marked done.
   join = 8,
+  /// `put`, and grants credit: int64 timeout, then the encoded item (raw)
+  /// -> uint64 credit, the number of `put_ahead` calls the caller may make
+  /// next without waiting (`put_credit` on an unbounded queue, else 0), or
+  /// () when the put waited for room (no credit either).
+  put_with_credit = 9,
+  /// Sent without waiting for a reply, within a credit: the encoded item
+  /// (raw) -> (). On a closed queue the item is dropped (the caller learns
+  /// of the close from its next `put_with_credit`).
+  put_ahead = 10,
+  /// `get` that may send items ahead: int64 timeout, uint64 token (the
+  /// caller's handle, unique in its process), uint64 want, uint64 taken (how
+  /// many items sent ahead to that token since its last call it has handed
+  /// out) -> vector<string>: the first item (handed out, as by `get`), then
+  /// up to `want - 1` items sent ahead (unbounded queues only, at most half
+  /// of those left, none to a call that waited). Until acknowledged (by
+  /// `taken` or `give_back`), items sent ahead go back to the front of the
+  /// queue when the caller's process dies.
+  get_ahead = 11,
+  /// Sent without waiting, when a handle is gone: uint64 token, uint64
+  /// taken -> (); the items sent ahead to it and not taken go back to the
+  /// front of the queue, in their order.
+  give_back = 12,
 };
+
+/// The credit an unbounded queue grants with each `put_with_credit`: so
+/// many puts travel without a round trip, and a producer learns of a
+/// `close()` at the latest that many puts later.
+constexpr uint64_t put_credit = 64;
+
+/// The most items one `get_ahead` hands over (the first one included).
+constexpr uint64_t max_get_ahead = 64;
 
 /// The timeout argument of `put` and `get`: 0 without `block`, else
 /// `wire_timeout(timeout)`. Throws `bad_argument` for a negative timeout
@@ -62,6 +94,8 @@ struct queue_config {
 /// `join`.
 struct queue_waiter : waiter {
   std::string item;
+  /// A waiting `get_ahead`: answered with a list of one item.
+  bool listed = false;
 };
 
 /// The queue's state; methods answer calls (see `queue_op`).
@@ -89,6 +123,35 @@ private:
 
   service_result get(client_id c, const std::string& payload);
 
+  service_result put_with_credit(client_id c, const std::string& payload);
+
+  void put_ahead(const std::string& payload);
+
+  service_result get_ahead(client_id c, const std::string& payload);
+
+  void give_back(client_id c, const std::string& payload);
+
+  /// Takes the first item for `c`, letting the first blocked put in.
+  std::string take_first();
+
+  /// Items that may be sent ahead to `c` besides the first (already taken):
+  /// at most `want - 1`, half of those left, and what fits in its reply.
+  std::vector<std::string> send_ahead(client_id c, uint64_t want, size_t used);
+
+  /// Records the items of `sent` after the first as sent ahead to
+  /// (`pid`, `token`).
+  void remember_ahead(int32_t pid, uint64_t token,
+                      const std::vector<std::string>& sent);
+
+  /// (`pid`, `token`) handed out its first `taken` items sent ahead.
+  void acknowledge(int32_t pid, uint64_t token, uint64_t taken);
+
+  /// Items sent ahead and not taken go back to the front, in their order.
+  void put_back(std::deque<std::string> items);
+
+  /// Hands items to waiting getters while both are there.
+  void serve_getters();
+
   service_result task_done();
 
   service_result join(client_id c);
@@ -114,6 +177,8 @@ private:
   /// Non-empty only while the queue is full.
   std::deque<queue_waiter> putters_;
   std::vector<waiter> joiners_;
+  /// Items sent ahead, per (pid, token), oldest first, not yet taken.
+  std::map<std::pair<int32_t, uint64_t>, std::deque<std::string>> ahead_;
   uint64_t unfinished_ = 0;
   bool closed_ = false;
 };
