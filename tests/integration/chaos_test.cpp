@@ -19,6 +19,7 @@
 #include "actorpool/ranges.hpp"
 #include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"
+#include "support/watchdog.hpp"
 
 using namespace actorpool;
 using namespace actorpool::test;
@@ -37,7 +38,8 @@ ACTORPOOL_TASK(busy_identity)
 
 constexpr int inputs = 100000;
 
-/// SIGKILLs a random ready worker of `p` every 50 ms until destroyed.
+/// SIGKILLs a random ready worker of `p` every 50 ms (times the build's
+/// `time_factor()`) until destroyed.
 class killer {
 public:
   explicit killer(pool& p) : thread_([this, &p] { run(p); }) {
@@ -57,7 +59,9 @@ private:
   void run(pool& p) {
     std::mt19937 rng{12345};
     while (!done_) {
-      std::this_thread::sleep_for(50ms); // the schedule of the chaos
+      // The schedule of the chaos, slower where everything is (sanitized
+      // builds start a worker several times slower).
+      std::this_thread::sleep_for(50ms * time_factor());
       auto pids = p.stats().ready_pids;
       if (pids.empty() || done_)
         continue;

@@ -15,7 +15,11 @@ namespace actorpool::test {
 std::chrono::seconds watchdog_limit() {
   if (auto s = std::getenv("ACTORPOOL_TEST_WATCHDOG_S"))
     return std::chrono::seconds{std::atoi(s)};
-  return std::chrono::seconds{60 * ACTORPOOL_TEST_TIME_FACTOR};
+  return std::chrono::seconds{60 * time_factor()};
+}
+
+int time_factor() {
+  return ACTORPOOL_TEST_TIME_FACTOR;
 }
 
 namespace {

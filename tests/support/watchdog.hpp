@@ -11,4 +11,8 @@ namespace actorpool::test {
 /// ACTORPOOL_TEST_WATCHDOG_S).
 std::chrono::seconds watchdog_limit();
 
+/// How many times slower this build runs the tests than a plain one: 3 in
+/// sanitized builds, else 1 (the factor of the time limits).
+int time_factor();
+
 } // namespace actorpool::test
