@@ -145,5 +145,5 @@ TEST_P(callback_test, waiting_inside_a_callback_for_a_search_throws) {
   EXPECT_EQ(found.index(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(callbacks, callback_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(callbacks, callback_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

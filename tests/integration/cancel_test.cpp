@@ -188,5 +188,5 @@ TEST(this_task_in_the_parent, is_never_cancelled) {
   EXPECT_TRUE(this_task::sleep_for(1ms));
 }
 
-INSTANTIATE_TEST_SUITE_P(cancellation, cancel_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(cancellation, cancel_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

@@ -244,7 +244,7 @@ TEST_P(dead_waiter_test, a_notify_after_the_death_goes_to_the_living) {
 }
 
 INSTANTIATE_TEST_SUITE_P(dead_waiters, dead_waiter_test,
-                         ::testing::Values(1, 2, 4), worker_name);
+                         ::testing::ValuesIn(worker_counts()), worker_name);
 
 TEST_F(dead_process_test, a_killed_process_is_forgotten_before_join_returns) {
   queue<int> ready;

@@ -260,5 +260,5 @@ TEST_P(find_test, progress_is_reported) {
   EXPECT_EQ(*reports.back().total, 50u);
 }
 
-INSTANTIATE_TEST_SUITE_P(early_stop, find_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(early_stop, find_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

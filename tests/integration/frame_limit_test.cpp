@@ -220,5 +220,5 @@ TEST_P(frame_limit_test, pipe_message_over_the_limit_fails_send_and_recv) {
   expect_same_workers(p, before);
 }
 
-INSTANTIATE_TEST_SUITE_P(limits, frame_limit_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(limits, frame_limit_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

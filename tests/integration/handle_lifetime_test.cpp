@@ -352,4 +352,4 @@ TEST_P(handle_lifetime_test, a_started_process_fails_cleanly) {
 }
 
 INSTANTIATE_TEST_SUITE_P(handles, handle_lifetime_test,
-                         ::testing::Values(1, 2, 4), worker_name);
+                         ::testing::ValuesIn(worker_counts()), worker_name);

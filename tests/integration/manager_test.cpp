@@ -346,5 +346,5 @@ TEST_P(manager_test, unencodable_values_are_encoding_errors) {
                encoding_error);
 }
 
-INSTANTIATE_TEST_SUITE_P(containers, manager_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(containers, manager_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

@@ -55,5 +55,5 @@ TEST_P(memory_limit_test, a_worker_within_the_limit_is_kept) {
   EXPECT_LE(pids.size(), static_cast<size_t>(workers()));
 }
 
-INSTANTIATE_TEST_SUITE_P(memory, memory_limit_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(memory, memory_limit_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

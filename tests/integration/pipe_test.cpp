@@ -267,5 +267,5 @@ TEST_P(pipe_test, a_killed_reader_breaks_the_pipe) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(pipes, pipe_test, ::testing::Values(1, 2, 4),
+INSTANTIATE_TEST_SUITE_P(pipes, pipe_test, ::testing::ValuesIn(worker_counts()),
                          worker_name);

@@ -438,10 +438,6 @@ TEST_P(pool_test, enter_after_terminate) {
 }
 
 INSTANTIATE_TEST_SUITE_P(cpython, pool_test,
-                         ::testing::Values(pool_case{pool_kind::processes, 1},
-                                           pool_case{pool_kind::processes, 2},
-                                           pool_case{pool_kind::processes, 4},
-                                           pool_case{pool_kind::threads, 1},
-                                           pool_case{pool_kind::threads, 2},
-                                           pool_case{pool_kind::threads, 4}),
+                         ::testing::ValuesIn(pool_cases({pool_kind::processes,
+                                                         pool_kind::threads})),
                          pool_case_name);

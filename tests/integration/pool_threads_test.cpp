@@ -93,7 +93,5 @@ TEST_P(thread_only_pool_test, release_task_refs_of_any_callable) {
 }
 
 INSTANTIATE_TEST_SUITE_P(cpython, thread_only_pool_test,
-                         ::testing::Values(pool_case{pool_kind::threads, 1},
-                                           pool_case{pool_kind::threads, 2},
-                                           pool_case{pool_kind::threads, 4}),
+                         ::testing::ValuesIn(pool_cases({pool_kind::threads})),
                          pool_case_name);

@@ -255,5 +255,5 @@ TEST_P(pool_worker_test, workers_are_separate_processes) {
     EXPECT_EQ(pids.count(pid), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(cpython, pool_worker_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(cpython, pool_worker_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

@@ -254,7 +254,7 @@ TEST_P(progress_test, a_cancelled_search_reports_before_get_throws) {
   EXPECT_EQ(log.finals(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(progress, progress_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(progress, progress_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);
 
 } // namespace

@@ -591,5 +591,5 @@ TEST_P(queue_test, items_sent_ahead_to_a_killed_consumer_go_back) {
   EXPECT_EQ(std::vector<int>(left.end() - 90, left.end()), range_vec(10, 100));
 }
 
-INSTANTIATE_TEST_SUITE_P(queues, queue_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(queues, queue_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

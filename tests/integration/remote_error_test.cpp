@@ -167,5 +167,5 @@ TEST_P(remote_error_test, the_pool_serves_on_after_library_exceptions) {
   EXPECT_EQ(p.stats().workers_died, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(errors, remote_error_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(errors, remote_error_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

@@ -128,5 +128,5 @@ TEST_P(rogue_worker_test, a_frame_cut_short_then_silence_drops_the_worker) {
   EXPECT_EQ(p.apply(sqr, 7), 49);
 }
 
-INSTANTIATE_TEST_SUITE_P(rogue, rogue_worker_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(rogue, rogue_worker_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

@@ -173,5 +173,5 @@ TEST_P(service_test, stopped_service_is_a_clear_error) {
   EXPECT_EQ(p.apply(call_gone, h), "bad_argument");
 }
 
-INSTANTIATE_TEST_SUITE_P(transport, service_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(transport, service_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

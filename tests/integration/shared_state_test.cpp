@@ -279,4 +279,4 @@ TEST_P(shared_state_test, array_indexes_are_checked_in_workers_too) {
 }
 
 INSTANTIATE_TEST_SUITE_P(shared_state, shared_state_test,
-                         ::testing::Values(1, 2, 4), worker_name);
+                         ::testing::ValuesIn(worker_counts()), worker_name);

@@ -247,5 +247,6 @@ TEST(shutdown, leaked_process_waiting_on_a_queue_exits_cleanly) {
   expect_clean_exit(1, "leaked_process");
 }
 
-INSTANTIATE_TEST_SUITE_P(owner, shutdown_test, ::testing::Values(1, 2, 4),
+INSTANTIATE_TEST_SUITE_P(owner, shutdown_test,
+                         ::testing::ValuesIn(actorpool::test::worker_counts()),
                          actorpool::test::worker_name);

@@ -176,8 +176,8 @@ TEST_P(spare_workers_test, destruction_stops_starting_spares) {
   EXPECT_EQ(p.apply(sqr, 3), 9);
 }
 
-INSTANTIATE_TEST_SUITE_P(spares, spare_workers_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(spares, spare_workers_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);
 
 TEST_F(spare_workers_lifetime, rejects_a_negative_count) {
   EXPECT_THROW(pool{with_spares(1, -1)}, bad_argument);

@@ -60,5 +60,5 @@ TEST_P(start_failure_test, failed_socketpair_is_a_start_error) {
   EXPECT_NE(r.line.find("Too many open files"), std::string::npos) << r.line;
 }
 
-INSTANTIATE_TEST_SUITE_P(errors, start_failure_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(errors, start_failure_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

@@ -333,5 +333,5 @@ TEST_P(sync_barrier_test, a_dead_waiter_breaks_the_barrier) {
     EXPECT_EQ(ps[i].exitcode(), 1); // wait_once threw broken_barrier_error
 }
 
-INSTANTIATE_TEST_SUITE_P(sync, sync_barrier_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(sync, sync_barrier_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

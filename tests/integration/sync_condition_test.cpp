@@ -387,5 +387,5 @@ TEST_P(sync_condition_test, event_wakes_every_process) {
   EXPECT_EQ(woken.get(), 2 * workers());
 }
 
-INSTANTIATE_TEST_SUITE_P(sync, sync_condition_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(sync, sync_condition_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

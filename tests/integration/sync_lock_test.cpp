@@ -442,5 +442,5 @@ TEST_P(sync_lock_test, a_semaphore_limits_concurrency) {
   EXPECT_EQ(s.get_value(), 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(sync, sync_lock_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(sync, sync_lock_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

@@ -393,5 +393,5 @@ TEST_F(broken_pool_stream, a_broken_pool_refuses_blocked_and_later_puts) {
   expect_refused(s, blocked);
 }
 
-INSTANTIATE_TEST_SUITE_P(streams, task_stream_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(streams, task_stream_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

@@ -24,6 +24,7 @@
 #include "actorpool/ranges.hpp"
 #include "actorpool/wait.hpp"
 #include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -369,4 +370,4 @@ TEST_P(thread_pool_callable_test, for_each_result_of_any_callable) {
 }
 
 INSTANTIATE_TEST_SUITE_P(threads, thread_pool_callable_test,
-                         ::testing::Values(1, 2, 4));
+                         ::testing::ValuesIn(worker_counts()));

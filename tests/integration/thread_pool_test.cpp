@@ -27,6 +27,7 @@
 #include "actorpool/this_task.hpp"
 #include "actorpool/wait.hpp"
 #include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 #include "support/test_tasks.hpp"
 
 using namespace actorpool;
@@ -335,7 +336,8 @@ TEST_P(thread_pool_test, a_lambda_past_its_timeout_is_let_go) {
   EXPECT_TRUE(await_stuck(p, 0));
 }
 
-INSTANTIATE_TEST_SUITE_P(threads, thread_pool_test, ::testing::Values(1, 2, 4));
+INSTANTIATE_TEST_SUITE_P(threads, thread_pool_test,
+                         ::testing::ValuesIn(worker_counts()));
 
 namespace {
 

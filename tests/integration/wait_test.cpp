@@ -113,5 +113,5 @@ TEST_P(wait_test, an_empty_list_is_done_at_once) {
   EXPECT_EQ(n, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(waiting, wait_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(waiting, wait_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

@@ -93,5 +93,5 @@ TEST_P(worker_death_test, a_killed_idle_worker_is_replaced) {
   EXPECT_EQ(p.map(sqr, std::vector<int>{1, 2}), (std::vector<int>{1, 4}));
 }
 
-INSTANTIATE_TEST_SUITE_P(deaths, worker_death_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(deaths, worker_death_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);

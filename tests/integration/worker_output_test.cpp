@@ -302,8 +302,8 @@ TEST_P(worker_output_test, many_prefixed_pools_leave_no_descriptor) {
   // The fixture checks that no descriptor and no child is left.
 }
 
-INSTANTIATE_TEST_SUITE_P(output, worker_output_test, ::testing::Values(1, 2, 4),
-                         worker_name);
+INSTANTIATE_TEST_SUITE_P(output, worker_output_test,
+                         ::testing::ValuesIn(worker_counts()), worker_name);
 
 TEST(worker_output, an_unknown_placeholder_is_a_bad_argument) {
   for (auto pattern : {"[{worker}] ", "{pid", "pid}", "{}"}) {

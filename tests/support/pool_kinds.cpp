@@ -4,8 +4,17 @@
 #include "actorpool/task.hpp"
 #include "actorpool/thread_pool.hpp"
 #include "support/leak_check.hpp"
+#include "support/process_helpers.hpp"
 
 namespace actorpool::test {
+
+std::vector<pool_case> pool_cases(std::vector<pool_kind> kinds) {
+  std::vector<pool_case> result;
+  for (auto kind : kinds)
+    for (auto n : worker_counts())
+      result.push_back(pool_case{kind, n});
+  return result;
+}
 
 std::string pool_case_name(const ::testing::TestParamInfo<pool_case>& info) {
   std::string kind = info.param.kind == pool_kind::processes ? "processes_"

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <caf/meta/type_name.hpp>
 #include <gtest/gtest.h>
@@ -28,6 +29,10 @@ struct pool_case {
   pool_kind kind;
   int workers;
 };
+
+/// The instances of a test over `kinds`: each kind with each of
+/// `worker_counts()`.
+std::vector<pool_case> pool_cases(std::vector<pool_kind> kinds);
 
 /// "processes_<n>" or "threads_<n>": the instance names of such a test.
 std::string pool_case_name(const ::testing::TestParamInfo<pool_case>& info);

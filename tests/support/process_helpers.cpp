@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/watchdog.hpp"
+
 namespace actorpool::test {
 
 namespace {
@@ -39,6 +41,12 @@ void when_blocked(std::function<void()> then) {
 void check(bool ok, const char* what) {
   if (!ok)
     throw std::logic_error(what);
+}
+
+std::vector<int> worker_counts() {
+  if (time_factor() > 1)
+    return {2};
+  return {1, 2, 4};
 }
 
 std::string worker_name(const ::testing::TestParamInfo<int>& info) {

@@ -29,11 +29,17 @@ constexpr std::chrono::seconds patience{30};
 /// process (which then fails, or exits with 1).
 void check(bool ok, const char* what);
 
+/// The worker counts of a test parameterised over them: 1, 2 and 4 in a plain
+/// build; 2 alone in a sanitized one, which runs several times slower and
+/// looks for memory errors and races (two workers and the parent already
+/// race) rather than for what the number of workers changes.
+std::vector<int> worker_counts();
+
 /// "workers_<n>": the instance names of a test over `n` workers.
 std::string worker_name(const ::testing::TestParamInfo<int>& info);
 
-/// Base fixture over 1, 2 and 4 workers whose pools keep one task in flight
-/// per worker (`window(1)`), so that concurrent tasks run in different
+/// Base fixture over `worker_counts()` workers whose pools keep one task in
+/// flight per worker (`window(1)`), so that concurrent tasks run in different
 /// workers.
 class spread_test_p : public process_test_p {
 protected:
