@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -12,7 +13,9 @@ namespace actorpool::test {
 
 namespace {
 
-int marker = 0;
+// Written by an initializer in every thread of a thread pool at once, hence
+// atomic; each worker process has its own.
+std::atomic<int> marker{0};
 
 // Lets tests make worker processes fail to start: a worker process started
 // with ACTORPOOL_TEST_WORKER_EXIT=<code> exits with that code while static
