@@ -86,10 +86,11 @@ std::string failure(errc code, std::string type, std::string what) {
 }
 
 task_msg sqr_task(uint64_t id, std::vector<int32_t> args) {
-  task_msg t{id, "sqr", static_cast<uint32_t>(args.size()), {}};
+  std::string payload;
   for (auto x : args)
-    encode_into(t.payload, x);
-  return t;
+    encode_into(payload, x);
+  return task_msg{id, "sqr", static_cast<uint32_t>(args.size()),
+                  std::move(payload)};
 }
 
 void write_frames(corpus_writer& out) {

@@ -429,3 +429,70 @@ TEST(frame, frame_limit_from_the_environment) {
   EXPECT_EQ(parse_frame_limit("99999999999999999999999"),
             default_max_frame_size);
 }
+
+TEST(frame, receive_buffer_takes_the_rest_of_a_frame_in_one_piece) {
+  std::vector<char> bytes;
+  std::vector<task_msg> batch{{1, "t", 1, std::string(300000, 'p'), 0}};
+  ASSERT_FALSE(append_frame(bytes, frame_kind::tasks, batch));
+  auto first = bytes.size();
+  ASSERT_FALSE(append_frame(bytes, frame_kind::shutdown));
+  frame_reader rd;
+  std::vector<received> out;
+  auto on_frame = [&](const frame_view& fv) {
+    out.push_back(received{fv.kind, std::string{fv.body, fv.size}});
+    return caf::error{};
+  };
+  // The header first: then the room holds all of the rest of the frame.
+  auto room = rd.receive_buffer(frame_header_size);
+  ASSERT_GE(room.second, frame_header_size);
+  std::copy(bytes.begin(), bytes.begin() + frame_header_size, room.first);
+  ASSERT_FALSE(rd.commit(frame_header_size, on_frame));
+  auto rest = first - frame_header_size;
+  room = rd.receive_buffer(1);
+  ASSERT_GE(room.second, rest);
+  std::copy(bytes.begin() + frame_header_size, bytes.begin() + first,
+            room.first);
+  ASSERT_FALSE(rd.commit(rest, on_frame));
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_FALSE(
+    rd.consume(bytes.data() + first, bytes.size() - first, on_frame));
+  ASSERT_EQ(out.size(), 2u);
+  std::vector<task_msg> got;
+  ASSERT_FALSE(decode(out[0], got));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].payload, batch[0].payload.str());
+  EXPECT_EQ(out[1].kind, frame_kind::shutdown);
+  EXPECT_EQ(rd.buffered(), 0u);
+}
+
+TEST(frame, receive_buffer_and_consume_mix_in_odd_pieces) {
+  std::vector<char> bytes;
+  for (uint64_t id = 1; id <= 20; ++id)
+    ASSERT_FALSE(append_frame(bytes, frame_kind::cancel, id));
+  frame_reader rd;
+  std::vector<received> out;
+  auto on_frame = [&](const frame_view& fv) {
+    out.push_back(received{fv.kind, std::string{fv.body, fv.size}});
+    return caf::error{};
+  };
+  size_t pos = 0;
+  for (size_t step = 1; pos < bytes.size(); ++step) {
+    auto n = std::min(step, bytes.size() - pos);
+    if (step % 2 == 0) {
+      ASSERT_FALSE(rd.consume(bytes.data() + pos, n, on_frame));
+    } else {
+      auto room = rd.receive_buffer(n);
+      ASSERT_GE(room.second, n);
+      std::copy(bytes.begin() + pos, bytes.begin() + pos + n, room.first);
+      ASSERT_FALSE(rd.commit(n, on_frame));
+    }
+    pos += n;
+  }
+  ASSERT_EQ(out.size(), 20u);
+  for (uint64_t id = 1; id <= 20; ++id) {
+    uint64_t got = 0;
+    ASSERT_FALSE(decode(out[id - 1], got));
+    EXPECT_EQ(got, id);
+  }
+  EXPECT_EQ(rd.buffered(), 0u);
+}

@@ -34,10 +34,10 @@ namespace {
 
 template <class... Ts>
 task_msg task(uint64_t id, const std::string& name, Ts... args) {
-  task_msg t{id, name, 1, {}, 0};
   auto xs = std::make_tuple(args...);
-  encode_tuple(t.payload, xs);
-  return t;
+  std::string payload;
+  encode_tuple(payload, xs);
+  return task_msg{id, name, 1, std::move(payload), 0};
 }
 
 /// A runner with its board and outbox, in an actor system of its own; the

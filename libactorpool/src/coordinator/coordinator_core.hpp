@@ -208,7 +208,8 @@ private:
   struct task_rec {
     std::string name;
     uint32_t count = 1;
-    std::string payload;
+    /// Shared with the `task_msg`s sent for it: sending costs no copy.
+    shared_payload payload;
     job_ptr owner;
     size_t index = 0;
     uint64_t stream = 0;

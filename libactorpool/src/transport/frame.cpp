@@ -2,7 +2,9 @@
 
 #include <errno.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include <caf/sec.hpp>
 
@@ -46,16 +48,48 @@ caf::error oversize_frame_error(const char* what, size_t length, size_t max) {
                       + std::to_string(max) + " bytes");
 }
 
-caf::error
-frame_reader::consume(const char* bytes, size_t size,
-                      const std::function<caf::error(const frame_view&)>& fn) {
-  buf_.insert(buf_.end(), bytes, bytes + size);
-  while (buf_.size() - pos_ >= frame_header_size) {
+caf::error frame_reader::consume(const char* bytes, size_t size,
+                                 const frame_fn& fn) {
+  if (size > 0)
+    std::memcpy(make_room(size), bytes, size);
+  return commit(size, fn);
+}
+
+size_t frame_reader::rest_of_frame() const noexcept {
+  if (end_ - pos_ < frame_header_size)
+    return 0;
+  auto len = read_length(buf_.data() + pos_);
+  if (len == 0 || len > max_frame_size_)
+    return 0;
+  auto want = frame_header_size + size_t{len};
+  return want > end_ - pos_ ? want - (end_ - pos_) : 0;
+}
+
+std::pair<char*, size_t> frame_reader::receive_buffer(size_t min) {
+  auto room = make_room(std::max(min, rest_of_frame()));
+  return {room, buf_.size() - end_};
+}
+
+char* frame_reader::make_room(size_t need) {
+  if (buf_.size() - end_ < need && pos_ > 0) {
+    // Move the start of the next frame to the front.
+    std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+    end_ -= pos_;
+    pos_ = 0;
+  }
+  if (buf_.size() - end_ < need)
+    buf_.resize(end_ + need);
+  return buf_.data() + end_;
+}
+
+caf::error frame_reader::commit(size_t n, const frame_fn& fn) {
+  end_ += n;
+  while (end_ - pos_ >= frame_header_size) {
     auto len = read_length(buf_.data() + pos_);
     if (len == 0 || len > max_frame_size_)
       return caf::make_error(caf::sec::invalid_argument,
                              "invalid frame length " + std::to_string(len));
-    if (buf_.size() - pos_ - frame_header_size < len)
+    if (end_ - pos_ - frame_header_size < len)
       break;
     auto body = buf_.data() + pos_ + frame_header_size;
     auto kind = static_cast<uint8_t>(body[0]);
@@ -67,11 +101,8 @@ frame_reader::consume(const char* bytes, size_t size,
           frame_view{static_cast<frame_kind>(kind), body + 1, size_t{len} - 1}))
       return err;
   }
-  // Drop consumed bytes once they make up most of the buffer.
-  if (pos_ > 0 && pos_ * 2 >= buf_.size()) {
-    buf_.erase(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(pos_));
-    pos_ = 0;
-  }
+  if (pos_ == end_)
+    pos_ = end_ = 0;
   return caf::none;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/error.hpp>
@@ -118,6 +119,8 @@ caf::error decode_body(const frame_view& fv, Ts&... xs) {
 /// Reassembles frames from a byte stream that arrives in arbitrary pieces.
 class frame_reader {
 public:
+  using frame_fn = std::function<caf::error(const frame_view&)>;
+
   explicit frame_reader(size_t max_frame_size = default_max_frame_size)
     : max_frame_size_(max_frame_size) {
     // nop
@@ -127,18 +130,37 @@ public:
   /// Returns an error (and stops) on a zero or oversize length or an unknown
   /// kind, or when `fn` returns an error. After an error the stream is
   /// unusable.
-  caf::error consume(const char* bytes, size_t size,
-                     const std::function<caf::error(const frame_view&)>& fn);
+  caf::error consume(const char* bytes, size_t size, const frame_fn& fn);
+
+  /// Room at the end of the buffer to receive at least `min` bytes into
+  /// directly, then `commit` them: no copy. Once the header of a frame has
+  /// arrived the room holds all of the rest of it, so that a long frame
+  /// costs one allocation (the buffer keeps its size for later frames).
+  std::pair<char*, size_t> receive_buffer(size_t min);
+
+  /// Takes the first `n` bytes of the room that `receive_buffer` returned
+  /// and handles complete frames as `consume` does.
+  caf::error commit(size_t n, const frame_fn& fn);
 
   /// Bytes buffered but not yet part of a complete frame.
   size_t buffered() const noexcept {
-    return buf_.size() - pos_;
+    return end_ - pos_;
   }
 
 private:
+  /// Room for `need` more bytes after `end_`, made by moving the buffered
+  /// bytes to the front or else by growing the buffer.
+  char* make_room(size_t need);
+
+  /// Bytes still missing of the frame whose header is buffered (0 without
+  /// a header or with an invalid length).
+  size_t rest_of_frame() const noexcept;
+
   size_t max_frame_size_;
+  /// Bytes `[pos_, end_)` are buffered; `buf_` beyond `end_` is room.
   std::vector<char> buf_;
   size_t pos_ = 0;
+  size_t end_ = 0;
 };
 
 } // namespace actorpool::detail

@@ -1,9 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <caf/error.hpp>
 #include <caf/meta/type_name.hpp>
 
 namespace actorpool::detail {
@@ -55,6 +59,83 @@ typename Inspector::result_type inspect(Inspector& f, hello_msg& x) {
   return f(caf::meta::type_name("hello_msg"), x.version, x.pid);
 }
 
+/// Bytes that never change once made, shared by reference counting: a copy
+/// costs a pointer, not the bytes (a chunk's arguments, kept by the
+/// coordinator for a retry while a link writes them). Encoded as a string.
+class shared_payload {
+public:
+  shared_payload() = default;
+
+  shared_payload(std::string bytes)
+    : bytes_(std::make_shared<const std::string>(std::move(bytes))) {
+    // nop
+  }
+
+  shared_payload(const char* bytes) : shared_payload(std::string{bytes}) {
+    // nop
+  }
+
+  /// The bytes; an empty string for a default-constructed payload.
+  const std::string& str() const noexcept {
+    static const std::string empty;
+    return bytes_ ? *bytes_ : empty;
+  }
+
+  operator const std::string&() const noexcept {
+    return str();
+  }
+
+  const char* data() const noexcept {
+    return str().data();
+  }
+
+  size_t size() const noexcept {
+    return str().size();
+  }
+
+  bool empty() const noexcept {
+    return str().empty();
+  }
+
+private:
+  std::shared_ptr<const std::string> bytes_;
+};
+
+inline bool operator==(const shared_payload& x, const std::string& y) {
+  return x.str() == y;
+}
+
+inline bool operator==(const shared_payload& x, const char* y) {
+  return x.str() == y;
+}
+
+inline bool operator!=(const shared_payload& x, const std::string& y) {
+  return !(x == y);
+}
+
+inline std::string operator+(const std::string& x, const shared_payload& y) {
+  return x + y.str();
+}
+
+inline std::ostream& operator<<(std::ostream& out, const shared_payload& x) {
+  return out << x.str();
+}
+
+/// Serializing reads the bytes where they are (a sink may point at them
+/// rather than copy them); deserializing makes new ones.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shared_payload& x) {
+  if constexpr (Inspector::reads_state) {
+    return f(const_cast<std::string&>(x.str()));
+  } else {
+    std::string bytes;
+    auto err = f(bytes);
+    if (!err)
+      x = shared_payload{std::move(bytes)};
+    return err;
+  }
+}
+
 /// One unit of work: `count` encoded argument tuples for task `name`.
 struct task_msg {
   /// `flags`: report the results of earlier tasks before starting this one
@@ -63,7 +144,7 @@ struct task_msg {
   uint64_t id = 0;
   std::string name;
   uint32_t count = 1;
-  std::string payload;
+  shared_payload payload;
   uint8_t flags = 0;
 };
 

@@ -16,6 +16,7 @@
 #include "base/this_process.hpp"
 #include "transport/call_gate.hpp"
 #include "transport/frame.hpp"
+#include "transport/frame_queue.hpp"
 #include "transport/messages.hpp"
 #include "transport/worker_frames.hpp"
 
@@ -25,6 +26,11 @@ namespace {
 
 struct parent_broker_state {
   frame_reader reader;
+  /// Frames not written yet. They go to the socket straight from here while
+  /// the scribe holds nothing; see `pump`.
+  frame_queue out;
+  /// Bytes handed to the scribe that it has not written yet.
+  uint64_t scribe_pending = 0;
   /// Longest frame either way.
   size_t max_frame_size = default_max_frame_size;
   caf::io::connection_handle hdl;
@@ -68,19 +74,41 @@ void hang_up(parent_broker_actor* self, std::string reason) {
   ::shutdown(self->state.fd, SHUT_RDWR);
 }
 
+/// Bytes of the queue the scribe gets when the socket is full: the scribe
+/// writes them once the socket takes data again, and its acknowledgement
+/// (`data_transferred_msg`) tells the broker to go on writing by itself.
+constexpr size_t handoff_size = 16 * 1024;
+
+// Writes what the socket takes right away, then hands the scribe a little
+// of the rest (everything after a failed write, so that the scribe meets
+// the failure and closes the connection as usual). Nothing is written while
+// the scribe holds bytes: they go first.
+void pump(parent_broker_actor* self) {
+  auto& st = self->state;
+  if (st.down || st.scribe_pending > 0 || st.out.empty())
+    return;
+  auto failed = st.out.write_some(st.fd) != 0;
+  if (st.out.empty())
+    return;
+  auto n = failed ? st.out.size() : handoff_size;
+  st.scribe_pending += st.out.take_front(self->wr_buf(st.hdl), n);
+  self->flush(st.hdl);
+}
+
 // The coordinator sends only chunks that fit in a frame, so a frame that
-// does not fit is a fault of this process: the worker is replaced.
+// does not fit is a fault of this process: the worker is replaced. The
+// queue takes `xs` (moved) and writes their long strings (task payloads)
+// from where they are.
 template <class... Ts>
 void write_frame(parent_broker_actor* self, frame_kind kind, Ts&... xs) {
   auto& st = self->state;
   if (st.down)
     return;
-  if (auto err = append_bounded_frame(self->wr_buf(st.hdl), st.max_frame_size,
-                                      kind, xs...)) {
+  if (auto err = st.out.append(st.max_frame_size, kind, std::move(xs)...)) {
     hang_up(self, "cannot encode frame: " + render(err));
     return;
   }
-  self->flush(st.hdl);
+  pump(self);
 }
 
 // The child was started as a worker but cannot serve; it exits after this.
@@ -231,6 +259,10 @@ caf::behavior serving(parent_broker_actor* self, Extra... extra) {
     },
     [=](shutdown_atom) { write_frame(self, frame_kind::shutdown); },
     [=](stop_atom) { hang_up(self, "disconnected by the pool"); },
+    [=](const caf::io::data_transferred_msg& msg) {
+      self->state.scribe_pending = msg.remaining;
+      pump(self);
+    },
     [=](const caf::io::connection_closed_msg&) {
       report_down(self, "connection closed");
       self->quit();
@@ -298,6 +330,7 @@ caf::behavior parent_broker(parent_broker_actor* self, int fd, uint64_t wid,
   st.fd = fd;
   st.hdl = self->add_scribe(fd);
   self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
+  self->ack_writes(st.hdl, true);
   return serving(self);
 }
 

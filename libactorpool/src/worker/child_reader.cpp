@@ -33,6 +33,12 @@ caf::error child_reader::consume(const char* bytes, size_t size) {
   });
 }
 
+caf::error child_reader::commit(size_t n) {
+  return frames_.commit(n, [this](const frame_view& fv) {
+    return dispatch_frame(fv, *this);
+  });
+}
+
 caf::error child_reader::on_tasks(std::vector<task_msg>& batch) {
   board_.queued(batch);
   runner_(caf::make_message(tasks_atom::value, std::move(batch)));
@@ -104,10 +110,10 @@ using reader_actor = caf::stateful_actor<reader_state>;
 // the loop stays an actor, on its own thread (the reader is detached).
 void read_once(reader_actor* self) {
   auto& st = self->state;
-  char buf[64 * 1024];
+  auto room = st.reader->receive_buffer(64 * 1024);
   ssize_t n;
   do {
-    n = recv(st.fd, buf, sizeof(buf), 0);
+    n = recv(st.fd, room.first, room.second, 0);
   } while (n < 0 && errno == EINTR);
   if (n <= 0 && process_target_done()) {
     self->quit(); // a process's task returned and its runner closed the socket
@@ -115,7 +121,7 @@ void read_once(reader_actor* self) {
   }
   if (n <= 0)
     worker_channel::fail(nullptr); // EOF: the parent is gone
-  if (st.reader->consume(buf, static_cast<size_t>(n)))
+  if (st.reader->commit(static_cast<size_t>(n)))
     worker_channel::fail("malformed frame from parent");
   if (st.reader->done())
     self->quit();

@@ -39,6 +39,15 @@ public:
   /// frame); the first error stops it, and the stream is unusable then.
   caf::error consume(const char* bytes, size_t size);
 
+  /// Room to receive at least `min` bytes into, then `commit` them (see
+  /// `frame_reader::receive_buffer`): a long frame is received in place.
+  std::pair<char*, size_t> receive_buffer(size_t min) {
+    return frames_.receive_buffer(min);
+  }
+
+  /// Handles the first `n` bytes of the room as `consume` handles bytes.
+  caf::error commit(size_t n);
+
   /// Whether the parent sent shutdown: it sends nothing after that.
   bool done() const noexcept {
     return done_;

@@ -23,8 +23,9 @@ namespace actorpool::detail {
 /// numbers, which are stored bit for bit: CAF 0.17's float packing never
 /// terminates on infinity and mangles NaN, subnormals and -0.0. No actor
 /// system is needed: arguments and results never contain actor handles.
+/// A derived sink may override how strings are stored (`piece_sink`).
 template <class Container>
-class basic_sink final : public caf::serializer {
+class basic_sink : public caf::serializer {
 public:
   explicit basic_sink(Container& buf) : caf::serializer(nullptr), buf_(buf) {
     // nop
